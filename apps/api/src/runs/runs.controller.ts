@@ -1,0 +1,153 @@
+/**
+ * Run management endpoints (spec §1, §4, §5). Thin: parsing and Swagger here, logic in the
+ * services.
+ */
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Request } from 'express';
+import { PARAMS, ParamDef, swaggerSchemaOf } from '@qslam/params';
+import { StepsService } from '../steps/steps.service';
+import { RunCreationService } from './run-creation.service';
+import { ListRunsQuery } from './runs.dto';
+import { RunsService } from './runs.service';
+
+const paramSchemas = Object.fromEntries(
+  (PARAMS as readonly ParamDef[]).map((d) => [d.name, swaggerSchemaOf(d)]),
+);
+
+const CREATE_RUN_SCHEMA = {
+  type: 'object',
+  required: ['R1', 'R2'],
+  properties: {
+    name: { type: 'string', description: 'User-friendly run name (default: from the R1 file name)' },
+    description: { type: 'string' },
+    created_by: { type: 'string', description: 'User identifier' },
+    R1: { type: 'string', format: 'binary', description: 'R1 FASTQ (.fastq.gz or plain)' },
+    R2: { type: 'string', format: 'binary', description: 'R2 FASTQ, same read names and order' },
+    config: {
+      type: 'string',
+      description:
+        'Optional JSON configuration, grouped by step ({"cutadapt":{"r1_seq":"..."}}) or flat; ' +
+        'an alternative to the individual fields below',
+    },
+    ...paramSchemas,
+  },
+};
+
+export const RUN_ID_PARAM = { name: 'id', description: 'Run id (UUID)' };
+
+@ApiTags('runs')
+@Controller('runs')
+export class RunsController {
+  constructor(
+    private readonly creation: RunCreationService,
+    private readonly runs: RunsService,
+    private readonly steps: StepsService,
+  ) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Create a run by uploading R1/R2 with its configuration',
+    description:
+      'Streams both files to the run workspace and validates them (gzip intact, FASTQ well formed, ' +
+      'same record count and read names) before answering. A rejected upload leaves nothing behind.',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: CREATE_RUN_SCHEMA })
+  @ApiResponse({ status: 201, description: '{run_id, status: "upload_completed", config_stored, upload}' })
+  @ApiResponse({ status: 400, description: 'A parameter is invalid or a file is missing (names the field)' })
+  @ApiResponse({ status: 413, description: 'A file exceeds QSLAM_MAX_UPLOAD_BYTES' })
+  @ApiResponse({ status: 422, description: 'A file is not valid gzip/FASTQ or R1/R2 do not match (names file and record)' })
+  create(@Req() req: Request) {
+    return this.creation.createFromUpload(req);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List runs, newest first, with paging and filters' })
+  @ApiOkResponse({ description: '{runs: [...], total, limit, offset}' })
+  list(@Query() query: ListRunsQuery) {
+    return this.runs.list(query);
+  }
+
+  @Post('import')
+  @ApiOperation({
+    summary: 'Create a run (without data) from an exported configuration',
+    description: 'Body: the JSON document of GET /runs/{id}/export. Validated like run creation.',
+  })
+  @ApiBody({ schema: { type: 'object', description: 'An export document' } })
+  @ApiResponse({ status: 201, description: '{run_id, message: "Run imported successfully", status}' })
+  @ApiResponse({ status: 400, description: 'Not an export document, or an invalid parameter' })
+  import(@Body() body: unknown) {
+    return this.creation.importRun(body);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A run with its configuration and every job' })
+  @ApiParam(RUN_ID_PARAM)
+  @ApiResponse({ status: 404, description: 'No such run' })
+  details(@Param('id') id: string) {
+    return this.runs.details(id);
+  }
+
+  @Get(':id/status')
+  @ApiOperation({
+    summary: 'Run status, current step and the history of every attempt',
+    description: 'The status follows the state table in the README.',
+  })
+  @ApiParam(RUN_ID_PARAM)
+  status(@Param('id') id: string) {
+    return this.runs.status(id);
+  }
+
+  @Delete(':id/kill')
+  @ApiOperation({
+    summary: "Kill the run's queued or running job",
+    description:
+      'A queued job is removed from the queue; a running one has its process group stopped ' +
+      '(TERM, then KILL after QSLAM_KILL_GRACE_MS) by the worker that owns it, wherever it runs.',
+  })
+  @ApiParam(RUN_ID_PARAM)
+  @ApiResponse({ status: 200, description: '{message: "Job killed", job_id, status}' })
+  @ApiResponse({ status: 202, description: 'Kill requested; the worker carries it out when it returns' })
+  @ApiResponse({ status: 409, description: 'The run has no queued or running job' })
+  kill(@Param('id') id: string, @Req() req: Request) {
+    return this.steps.kill(id, req.res!);
+  }
+
+  @Delete(':id/clean')
+  @ApiOperation({
+    summary: "Delete the run's step outputs, keeping rawdata/ and logs/",
+  })
+  @ApiParam(RUN_ID_PARAM)
+  @ApiResponse({ status: 409, description: 'A job of the run is queued or running' })
+  clean(@Param('id') id: string) {
+    return this.runs.clean(id);
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Delete a run, its history and its workspace' })
+  @ApiParam(RUN_ID_PARAM)
+  @ApiResponse({ status: 409, description: 'A job of the run is queued or running' })
+  delete(@Param('id') id: string) {
+    return this.runs.delete(id);
+  }
+
+  @Get(':id/export')
+  @HttpCode(200)
+  @Header('Content-Type', 'application/json')
+  @ApiOperation({ summary: "Download the run's configuration as JSON (no data files)" })
+  @ApiParam(RUN_ID_PARAM)
+  async export(@Param('id') id: string, @Req() req: Request) {
+    const run = await this.runs.get(id);
+    req.res!.setHeader('Content-Disposition', `attachment; filename="run-${id}.json"`);
+    return this.creation.exportRun(run);
+  }
+}

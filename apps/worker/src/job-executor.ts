@@ -1,0 +1,170 @@
+/**
+ * Executes one step job from launch to recorded outcome, or adopts one launched earlier.
+ *
+ * Launch: plan the step's command lines into a staging folder, start the detached job wrapper,
+ * then record `running` with its pgid. Monitor: poll the wrapper's files (rc, pid heartbeat)
+ * and the kill flag. Finish: on exit status 0 move staged outputs into place, summarise them and
+ * record `completed`; otherwise record `failed` with the log's last lines; a wrapper that
+ * vanished without an rc is `failed` ("worker lost"), after making sure no process of its group
+ * keeps writing. Every step is idempotent, so a worker that restarts half-way (or the BullMQ
+ * re-delivery of a stalled job) can call `execute` again safely.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@qslam/common';
+import { Job, JobsRepository, RunsRepository, RunStateService } from '@qslam/db';
+import { groupAlive, inspectWrapper, launchJob, terminateGroup } from '@qslam/jobs';
+import { MissingInputError, RunWorkspace, StepContext, stepDefinition } from '@qslam/steps';
+import { JobFinisher } from './job-finisher';
+
+const POLL_MS = 200;
+const KILL_FLAG_POLL_MS = 1000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+@Injectable()
+export class JobExecutor {
+  private readonly log = new Logger(JobExecutor.name);
+  readonly workerId = `${os.hostname()}:${process.pid}`;
+  /** Jobs this process is monitoring, so a re-delivered job joins the existing monitor. */
+  private readonly monitors = new Map<number, Promise<void>>();
+  private readonly killRequests = new Set<number>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly jobs: JobsRepository,
+    private readonly runs: RunsRepository,
+    private readonly state: RunStateService,
+    private readonly finisher: JobFinisher,
+  ) {}
+
+  activeJobIds(): number[] {
+    return [...this.monitors.keys()];
+  }
+
+  /** Called by the control channel: the job's group is stopped at the next poll. */
+  requestKill(jobId: number): void {
+    if (this.monitors.has(jobId)) this.killRequests.add(jobId);
+  }
+
+  execute(jobId: number): Promise<void> {
+    const existing = this.monitors.get(jobId);
+    if (existing) return existing;
+    const promise = this.executeOnce(jobId).finally(() => {
+      this.monitors.delete(jobId);
+      this.killRequests.delete(jobId);
+    });
+    this.monitors.set(jobId, promise);
+    return promise;
+  }
+
+  private async executeOnce(jobId: number): Promise<void> {
+    const job = await this.jobs.find(jobId);
+    if (!job || (job.status !== 'pending' && job.status !== 'running')) return;
+    const run = await this.runs.find(job.run_id);
+    if (!run) return;
+    const ctx: StepContext = {
+      run,
+      workspace: new RunWorkspace(this.config.runsDir, run.id),
+      variant: job.variant,
+      threads: this.config.threadsPerJob,
+    };
+    const files = ctx.workspace.jobFiles(job.step_name, job.id);
+    if (job.status === 'pending' && !fs.existsSync(files.script)) {
+      if (!(await this.launch(job, ctx))) return;
+    } else {
+      this.log.log(`adopting job ${job.id} (${job.step_name}) of run ${run.id}`);
+      await this.state.annotate(job.id, { worker_id: this.workerId });
+      if (job.status === 'pending') await this.markRunning(job, job.pgid);
+    }
+    await this.monitor(job.id, ctx);
+  }
+
+  /** Starts the wrapper; false when the job ended before it could run. */
+  private async launch(job: Job, ctx: StepContext): Promise<boolean> {
+    if (job.kill_requested_at) {
+      await this.state.transition(job.id, 'killed', { error_message: 'killed before it started' });
+      return false;
+    }
+    const def = stepDefinition(job.step_name);
+    const staging = ctx.workspace.stagingDir(job.id);
+    let plan;
+    try {
+      plan = def.plan(ctx, staging);
+    } catch (err) {
+      if (!(err instanceof MissingInputError)) throw err;
+      await this.state.transition(job.id, 'failed', { error_message: err.message });
+      return false;
+    }
+    await fs.promises.rm(staging, { recursive: true, force: true });
+    await fs.promises.mkdir(staging, { recursive: true });
+    await fs.promises.mkdir(ctx.workspace.path('logs'), { recursive: true });
+    const files = ctx.workspace.jobFiles(job.step_name, job.id);
+    const pid = launchJob(
+      {
+        jobId: job.id,
+        cwd: ctx.workspace.root,
+        commands: plan.commands,
+        logFile: files.log,
+        rcFile: files.rc,
+        pidFile: files.pid,
+        heartbeatMs: this.config.heartbeatMs,
+        outputs: plan.outputs,
+      },
+      files.script,
+    );
+    this.log.log(`job ${job.id} (${job.step_name}) of run ${job.run_id} started, pgid ${pid}`);
+    return this.markRunning(job, pid);
+  }
+
+  private async markRunning(job: Job, pgid: number | null): Promise<boolean> {
+    const { changed } = await this.state.transition(job.id, 'running', {
+      pgid,
+      worker_id: this.workerId,
+    });
+    if (!changed && pgid) {
+      // Killed while we were launching it: stop what we started.
+      await terminateGroup(pgid, this.config.killGraceMs);
+      return false;
+    }
+    return true;
+  }
+
+  private async monitor(jobId: number, ctx: StepContext): Promise<void> {
+    let lastFlagCheck = 0;
+    for (;;) {
+      const job = await this.jobs.get(jobId);
+      if (job.status !== 'running') return;
+      const files = ctx.workspace.jobFiles(job.step_name, job.id);
+      const wrapper = inspectWrapper(files, this.config.heartbeatMs);
+      if (wrapper.state === 'finished') {
+        return this.finisher.finish(job, ctx, wrapper.exitCode);
+      }
+      if (wrapper.state === 'lost') return this.recordLost(job, wrapper.localHost);
+      if (Date.now() - lastFlagCheck > KILL_FLAG_POLL_MS || this.killRequests.has(jobId)) {
+        lastFlagCheck = Date.now();
+        if (this.killRequests.has(jobId) || job.kill_requested_at) return this.kill(job);
+      }
+      await sleep(POLL_MS);
+    }
+  }
+
+  private async kill(job: Job): Promise<void> {
+    if (job.pgid) await terminateGroup(job.pgid, this.config.killGraceMs);
+    await this.state.transition(job.id, 'killed', { error_message: 'killed by user request' });
+    this.log.log(`job ${job.id} killed`);
+  }
+
+  private async recordLost(job: Job, localHost: boolean): Promise<void> {
+    // The wrapper died without an exit status; make sure none of its tools keeps writing.
+    if (localHost && job.pgid && groupAlive(job.pgid)) await terminateGroup(job.pgid, 0);
+    const killed = Boolean(job.kill_requested_at);
+    await this.state.transition(job.id, killed ? 'killed' : 'failed', {
+      error_message: killed
+        ? 'killed by user request'
+        : 'worker lost: the job process ended without recording an exit status ' +
+          '(the worker or host stopped while it ran); start the step again',
+    });
+    this.log.warn(`job ${job.id} ended without exit status: recorded as lost`);
+  }
+}

@@ -1,0 +1,5 @@
+import { InitialSchema1732500000000 } from './1732500000000-initial-schema';
+import { JobEngineColumns1732500000001 } from './1732500000001-job-engine-columns';
+
+/** Every migration, in order. Append new ones here. */
+export const MIGRATIONS = [InitialSchema1732500000000, JobEngineColumns1732500000001];

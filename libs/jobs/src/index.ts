@@ -1,0 +1,4 @@
+export * from './job-script';
+export * from './job-launcher';
+export * from './process-group';
+export * from './queue';

@@ -1,0 +1,235 @@
+/**
+ * The run parameter registry: every configuration field of a run, defined exactly once.
+ *
+ * The lab asked for "an easy way to add new parameters". Each entry below carries everything
+ * the server needs to know about a parameter: its kind and bounds (-> request validation and
+ * form-string coercion), its default, its database column (-> the TypeORM entity), its help
+ * text (-> Swagger and the README) and the step that reads it (-> `config_stored` groups and
+ * export/import). Adding a parameter is one entry here plus one migration adding its column;
+ * a unit test fails when the two disagree.
+ */
+
+export type ParamGroup = 'cutadapt' | 'read_mapping' | 'site_analysis' | 'qc';
+export const PARAM_GROUPS: readonly ParamGroup[] = ['cutadapt', 'read_mapping', 'site_analysis', 'qc'];
+
+interface BaseDef {
+  readonly name: string;
+  readonly group: ParamGroup;
+  readonly help: string;
+  /**
+   * The SQL column default. Omitted = same as `default`; `null` = the column has no default
+   * (the spec leaves a few columns without one) although the server still applies `default`.
+   */
+  readonly columnDefault?: null;
+}
+export interface RealDef extends BaseDef {
+  readonly kind: 'real';
+  readonly min: number;
+  readonly max: number;
+  readonly default: number;
+}
+export interface IntegerDef extends BaseDef {
+  readonly kind: 'integer';
+  readonly min: number;
+  readonly max: number;
+  readonly default: number;
+}
+export interface BooleanDef extends BaseDef {
+  readonly kind: 'boolean';
+  readonly default: boolean;
+}
+export interface EnumDef extends BaseDef {
+  readonly kind: 'enum';
+  readonly values: readonly string[];
+  readonly default: string;
+}
+/** A nucleotide sequence in IUPAC letters (primers, linkers). */
+export interface SequenceDef extends BaseDef {
+  readonly kind: 'sequence';
+  readonly maxLength: number;
+  readonly default: string | null;
+}
+/** A reference genome name as registered under QSLAM_DATA_DIR/references. */
+export interface GenomeDef extends BaseDef {
+  readonly kind: 'genome';
+  readonly default: null;
+}
+export interface UrlDef extends BaseDef {
+  readonly kind: 'url';
+  readonly default: null;
+}
+export type ParamDef = RealDef | IntegerDef | BooleanDef | EnumDef | SequenceDef | GenomeDef | UrlDef;
+
+const PAIR_FILTERS = ['any', 'both', 'first'] as const;
+
+function cutadaptParams(read: 'r1' | 'r2', d: { e: number; overlap: number }) {
+  const flag = read === 'r1' ? '-g' : '-G';
+  const mate = read.toUpperCase();
+  return [
+    {
+      name: `${read}_seq`,
+      kind: 'sequence',
+      group: 'cutadapt',
+      maxLength: 200,
+      default: read === 'r1' ? 'ATCCCTCAGACCCTTTTAGTCAGTGTGGAAAATCTC' : 'GACTGCGTATCAGT',
+      columnDefault: null,
+      help:
+        read === 'r1'
+          ? `LTR primer sequence removed from the 5' end of R1 (cutadapt ${flag}); IUPAC letters. Default: HIV-1 U5 LTR end.`
+          : `Linker sequence removed from the 5' end of R2 (cutadapt ${flag}); IUPAC letters.`,
+    },
+    {
+      name: `${read}_error_rate`,
+      kind: 'real',
+      group: 'cutadapt',
+      min: 0,
+      max: 0.99,
+      default: d.e,
+      help: `Maximum error rate when matching ${read}_seq in ${mate} (cutadapt -e).`,
+    },
+    {
+      name: `${read}_trim_leading_trailing`,
+      kind: 'integer',
+      group: 'cutadapt',
+      min: -1000,
+      max: 1000,
+      default: 0,
+      help: `Bases removed unconditionally from ${mate} (cutadapt --cut): positive from the start, negative from the end, 0 = none.`,
+    },
+    {
+      name: `${read}_anchored`,
+      kind: 'boolean',
+      group: 'cutadapt',
+      default: false,
+      help: `Anchor ${read}_seq at the very start of ${mate} (cutadapt ^ADAPTER).`,
+    },
+    {
+      name: `${read}_min_overlap`,
+      kind: 'integer',
+      group: 'cutadapt',
+      min: 1,
+      max: 200,
+      default: d.overlap,
+      help: `Minimum overlap between ${mate} and ${read}_seq for a match (cutadapt min_overlap).`,
+    },
+    {
+      name: `${read}_pair_filter`,
+      kind: 'enum',
+      group: 'cutadapt',
+      values: PAIR_FILTERS,
+      default: 'both',
+      help: `Which reads of a pair must fail a filter for the pair to be dropped (cutadapt --pair-filter).`,
+    },
+    {
+      name: `${read}_minimum_length_of_read`,
+      kind: 'integer',
+      group: 'cutadapt',
+      min: 0,
+      max: 10000,
+      default: 30,
+      help: `Discard pairs whose ${mate} is shorter than this after trimming (cutadapt -m).`,
+    },
+  ] as const;
+}
+
+const DISTANCE_MAX = 10_000_000;
+
+export const PARAMS = [
+  ...cutadaptParams('r1', { e: 0.3, overlap: 5 }),
+  ...cutadaptParams('r2', { e: 0.1, overlap: 10 }),
+  {
+    name: 'genome',
+    kind: 'genome',
+    group: 'read_mapping',
+    default: null,
+    help: 'Reference genome name (e.g. GRCh38, hg38, mm10) used by read_mapping and site_analysis.',
+  },
+  {
+    name: 'genome_tar_url',
+    kind: 'url',
+    group: 'read_mapping',
+    default: null,
+    help: 'http(s) URL of a prebuilt index tarball, downloaded when the genome is not installed.',
+  },
+  {
+    name: 'promoter_left',
+    kind: 'integer',
+    group: 'site_analysis',
+    min: 0,
+    max: DISTANCE_MAX,
+    default: 5000,
+    help: 'Promoter region starts this many bp upstream of the TSS (gene orientation).',
+  },
+  {
+    name: 'promoter_right',
+    kind: 'integer',
+    group: 'site_analysis',
+    min: 0,
+    max: DISTANCE_MAX,
+    default: 2000,
+    help: 'Promoter region ends this many bp downstream of the TSS.',
+  },
+  {
+    name: 'enhancer_left',
+    kind: 'integer',
+    group: 'site_analysis',
+    min: 0,
+    max: DISTANCE_MAX,
+    default: 50000,
+    help: 'Enhancer region starts this many bp upstream of the TSS; must be >= promoter_left.',
+  },
+  {
+    name: 'qc_stage',
+    kind: 'enum',
+    group: 'qc',
+    values: ['before', 'after', 'both'],
+    default: 'before',
+    help: 'Default stage of the qc step: raw reads (before), trimmed reads (after) or both.',
+  },
+] as const satisfies readonly ParamDef[];
+
+type Def = (typeof PARAMS)[number];
+export type ParamName = Def['name'];
+
+type ValueOf<D> = D extends { kind: 'real' | 'integer' }
+  ? number
+  : D extends { kind: 'boolean' }
+    ? boolean
+    : D extends { kind: 'enum'; values: readonly (infer V)[] }
+      ? V
+      : string | null;
+
+/** The typed values of every run parameter, derived from the registry. */
+export type RunParams = { [D in Def as D['name']]: ValueOf<D> };
+
+export const PARAM_BY_NAME: ReadonlyMap<string, ParamDef> = new Map(
+  (PARAMS as readonly ParamDef[]).map((p) => [p.name, p]),
+);
+
+export function paramsOfGroup(group: ParamGroup): readonly ParamDef[] {
+  return (PARAMS as readonly ParamDef[]).filter((p) => p.group === group);
+}
+
+export function defaultParams(): RunParams {
+  return Object.fromEntries(PARAMS.map((p) => [p.name, p.default])) as RunParams;
+}
+
+/** SQL declared type of a parameter's column, as written in the spec's schema. */
+export function sqlTypeOf(def: ParamDef): 'TEXT' | 'REAL' | 'INTEGER' | 'BOOLEAN' {
+  switch (def.kind) {
+    case 'real':
+      return 'REAL';
+    case 'integer':
+      return 'INTEGER';
+    case 'boolean':
+      return 'BOOLEAN';
+    default:
+      return 'TEXT';
+  }
+}
+
+/** SQL column default of a parameter, or null when the column has none. */
+export function columnDefaultOf(def: ParamDef): string | number | boolean | null {
+  if ('columnDefault' in def && def.columnDefault === null) return null;
+  return def.default;
+}

@@ -1,0 +1,44 @@
+/**
+ * The pipeline's step names (fixed by the spec) and their definitions. A step that is named by
+ * the spec but not built yet answers 501 with its name instead of pretending to run.
+ */
+import { NotFoundError, NotImplementedError } from '@qslam/common';
+import { qcStep } from './qc/qc.step';
+import { StepDefinition } from './step-definition';
+
+export const STEP_NAMES = [
+  'qc',
+  'umi',
+  'cutadapt',
+  'fastp',
+  'readlen',
+  'read_mapping',
+  'site_analysis',
+] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+
+const DEFINITIONS: Partial<Record<StepName, StepDefinition>> = {
+  qc: qcStep,
+};
+
+export function isStepName(name: string): name is StepName {
+  return (STEP_NAMES as readonly string[]).includes(name);
+}
+
+/** The definition of a step; 404 for an unknown name, 501 for a known one not built yet. */
+export function stepDefinition(name: string): StepDefinition {
+  if (!isStepName(name)) {
+    throw new NotFoundError(`Unknown step "${name}". Steps: ${STEP_NAMES.join(', ')}`, {
+      step: name,
+    });
+  }
+  const def = DEFINITIONS[name];
+  if (!def) {
+    throw new NotImplementedError(`Step ${name} is not implemented on this server yet`);
+  }
+  return def;
+}
+
+export function implementedSteps(): StepDefinition[] {
+  return Object.values(DEFINITIONS);
+}
