@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+
+/**
+ * The e2e suite needs a real Redis. When none answers at REDIS_URL (default
+ * redis://127.0.0.1:6379) a private redis-server is started on a free port and REDIS_URL is
+ * pointed at it for every test file. The build must exist: the tests start the built apps.
+ */
+export default async function globalSetup(): Promise<void> {
+  const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  if (await answers(url)) {
+    process.env.REDIS_URL = url;
+    return;
+  }
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'qslam-test-redis-'));
+  const child = spawn(
+    'redis-server',
+    ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir],
+    { stdio: 'ignore', detached: true },
+  );
+  child.unref();
+  const started = `redis://127.0.0.1:${port}`;
+  for (let i = 0; i < 100 && !(await answers(started)); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!(await answers(started))) throw new Error(`redis-server did not start on port ${port}`);
+  process.env.REDIS_URL = started;
+  process.env.QSLAM_TEST_REDIS_PID = String(child.pid);
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
