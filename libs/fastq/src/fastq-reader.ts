@@ -50,10 +50,12 @@ export async function openFastqStream(path: string): Promise<{ stream: Readable;
   return { stream: gunzip, gzip };
 }
 
+// Duck-typed, not `instanceof Error`: zlib's errors come from Node's own realm, which differs
+// from the caller's under jest (and vm contexts in general).
 function isZlibError(err: unknown): err is Error & { code: string } {
-  if (!(err instanceof Error) || err instanceof FastqFormatError) return false;
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' && code.startsWith('Z_');
+  if (typeof err !== 'object' || err === null || err instanceof FastqFormatError) return false;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  return typeof code === 'string' && code.startsWith('Z_') && typeof message === 'string';
 }
 
 function gzipError(parser: FastqParser, err: Error): FastqFormatError {
