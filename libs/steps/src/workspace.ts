@@ -12,7 +12,7 @@ import { ForbiddenPathError, NotFoundError } from '@qslam/common';
 
 export const RUN_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Top-level folders of a workspace, as in the spec's directory structure. */
+/** Top-level folders of a workspace: the spec's directory structure plus `results/`. */
 export const WORKSPACE_DIRS = [
   'rawdata',
   'cutPrimer',
@@ -22,6 +22,8 @@ export const WORKSPACE_DIRS = [
   'bed2peak',
   'reference',
   'logs',
+  // Ours: the summary of each step's latest completed job (`results/{step}.json`).
+  'results',
 ] as const;
 
 /** Kept by `clean`: the uploaded data and the logs of the audit trail. */

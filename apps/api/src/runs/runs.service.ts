@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ConflictError } from '@qslam/common';
 import { JobsRepository, Run, RunListFilter, RunsRepository } from '@qslam/db';
-import { PRESERVED_BY_CLEAN, RunWorkspace } from '@qslam/steps';
+import { PRESERVED_BY_CLEAN, RunWorkspace, WORKSPACE_DIRS } from '@qslam/steps';
 import { jobView, lastStep, runView } from './run-views';
 
 @Injectable()
@@ -92,6 +92,8 @@ export class RunsService {
       await fs.promises.rm(full, { recursive: true, force: true });
       removed.push(entry);
     }
+    // The layout stays as created (empty step folders), so the run looks like a fresh upload.
+    for (const dir of WORKSPACE_DIRS) await fs.promises.mkdir(ws.path(dir), { recursive: true });
     return {
       message: 'Run cleaned successfully',
       files_deleted: removed.length > 0,

@@ -1,0 +1,37 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const SIMULATOR = resolve(__dirname, '../../dist/apps/api/libs/fastq/src/simulate-cli.js');
+
+export interface ReadPair {
+  dir: string;
+  r1: string;
+  r2: string;
+}
+
+/**
+ * Simulated qsLAM-PCR read pairs (DOMAIN.md read structure) from the project's simulator,
+ * cached per (pairs, seed) in the temp dir so that test files share them.
+ */
+export function simulatedPair(pairs: number, seed = 1): ReadPair {
+  const dir = join(tmpdir(), 'qslam-fixtures', `p${pairs}-s${seed}`);
+  const r1 = join(dir, 'R1.fastq.gz');
+  const r2 = join(dir, 'R2.fastq.gz');
+  if (!existsSync(join(dir, 'truth.tsv'))) {
+    mkdirSync(dir, { recursive: true });
+    execFileSync(process.execPath, [
+      SIMULATOR,
+      '--out',
+      dir,
+      '--pairs',
+      String(pairs),
+      '--seed',
+      String(seed),
+      '--genome-size',
+      '200000',
+    ]);
+  }
+  return { dir, r1, r2 };
+}
