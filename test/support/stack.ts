@@ -62,13 +62,22 @@ export class TestStack {
     return this;
   }
 
+  /** Starts a new API process on the same port (after the old one was stopped). */
+  async restartApi(): Promise<void> {
+    if (this.api && this.api.exitCode === null && this.api.signalCode === null) {
+      await this.killWorker(this.api, 'SIGTERM');
+    }
+    this.api = this.spawnApp('api', API_MAIN);
+    await this.waitHealthy();
+  }
+
   async startWorker(): Promise<ChildProcess> {
     const worker = this.spawnApp(`worker${this.workers.length}`, WORKER_MAIN);
     this.workers.push(worker);
     await waitFor(
       async () => {
         const { body } = await this.get('/system/status');
-        return body.workers_online >= this.workers.filter((w) => w.exitCode === null).length;
+        return body.workers_online >= this.workers.filter(alive).length;
       },
       'worker online',
       30_000,
@@ -243,4 +252,8 @@ export function processesInGroup(pgid: number): number[] {
     }
   }
   return found;
+}
+
+function alive(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
 }

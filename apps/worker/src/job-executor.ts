@@ -140,24 +140,26 @@ export class JobExecutor {
       if (wrapper.state === 'finished') {
         return this.finisher.finish(job, ctx, wrapper.exitCode);
       }
-      if (wrapper.state === 'lost') return this.recordLost(job, wrapper.localHost);
+      if (wrapper.state === 'lost') return this.recordLost(job, ctx, wrapper.localHost);
       if (Date.now() - lastFlagCheck > KILL_FLAG_POLL_MS || this.killRequests.has(jobId)) {
         lastFlagCheck = Date.now();
-        if (this.killRequests.has(jobId) || job.kill_requested_at) return this.kill(job);
+        if (this.killRequests.has(jobId) || job.kill_requested_at) return this.kill(job, ctx);
       }
       await sleep(POLL_MS);
     }
   }
 
-  private async kill(job: Job): Promise<void> {
+  private async kill(job: Job, ctx: StepContext): Promise<void> {
     if (job.pgid) await terminateGroup(job.pgid, this.config.killGraceMs);
+    await discardStaging(ctx, job.id);
     await this.state.transition(job.id, 'killed', { error_message: 'killed by user request' });
     this.log.log(`job ${job.id} killed`);
   }
 
-  private async recordLost(job: Job, localHost: boolean): Promise<void> {
+  private async recordLost(job: Job, ctx: StepContext, localHost: boolean): Promise<void> {
     // The wrapper died without an exit status; make sure none of its tools keeps writing.
     if (localHost && job.pgid && groupAlive(job.pgid)) await terminateGroup(job.pgid, 0);
+    await discardStaging(ctx, job.id);
     const killed = Boolean(job.kill_requested_at);
     await this.state.transition(job.id, killed ? 'killed' : 'failed', {
       error_message: killed
@@ -167,4 +169,9 @@ export class JobExecutor {
     });
     this.log.warn(`job ${job.id} ended without exit status: recorded as lost`);
   }
+}
+
+/** Partial outputs of a job that did not complete are never published. */
+async function discardStaging(ctx: StepContext, jobId: number): Promise<void> {
+  await fs.promises.rm(ctx.workspace.stagingDir(jobId), { recursive: true, force: true });
 }

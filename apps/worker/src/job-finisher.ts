@@ -27,9 +27,7 @@ export class JobFinisher {
       const killed = Boolean(job.kill_requested_at);
       await this.state.transition(job.id, killed ? 'killed' : 'failed', {
         exit_code: exitCode,
-        error_message: killed
-          ? 'killed by user request'
-          : await this.errorMessage(job, exitCode),
+        error_message: killed ? 'killed by user request' : await this.errorMessage(job, exitCode),
       });
       return;
     }

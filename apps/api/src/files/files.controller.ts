@@ -37,10 +37,14 @@ export class FilesController {
   @Get('files/*path')
   @ApiOperation({
     summary: 'Download a file of the run (Range requests supported)',
-    description: 'Paths leaving the workspace (../, absolute, or through a symlink) are refused with 403.',
+    description:
+      'Paths leaving the workspace (../, absolute, or through a symlink) are refused with 403.',
   })
   @ApiParam(RUN_ID_PARAM)
-  @ApiParam({ name: 'path', description: 'Path inside the run workspace, e.g. fastqc/beforeCutAdapt/R1_fastqc.html' })
+  @ApiParam({
+    name: 'path',
+    description: 'Path inside the run workspace, e.g. fastqc/beforeCutAdapt/R1_fastqc.html',
+  })
   @ApiResponse({ status: 403, description: 'The path leaves the run workspace' })
   @ApiResponse({ status: 404, description: 'No such file' })
   async download(@Param('id') id: string, @Req() req: Request, @Res() res: Response) {
@@ -48,9 +52,12 @@ export class FilesController {
     const rel = Array.isArray(raw) ? raw.join('/') : String(raw ?? '');
     const file = await this.files.resolve(id, rel);
     await new Promise<void>((resolve, reject) =>
-      res.sendFile(file, { dotfiles: 'allow', acceptRanges: true }, (err) => (err ? reject(err) : resolve())),
+      res.sendFile(file, { dotfiles: 'allow', acceptRanges: true }, (err) =>
+        err ? reject(err) : resolve(),
+      ),
     ).catch((err: NodeJS.ErrnoException & { status?: number }) => {
-      if (!res.headersSent) res.status(err.status ?? 500).json({ statusCode: err.status ?? 500, message: err.message });
+      if (!res.headersSent)
+        res.status(err.status ?? 500).json({ statusCode: err.status ?? 500, message: err.message });
     });
   }
 }

@@ -67,7 +67,12 @@ export class FilesService {
     return {
       step,
       job: producer
-        ? { job_id: producer.id, status: producer.status, variant: producer.variant, completed_at: producer.completed_at }
+        ? {
+            job_id: producer.id,
+            status: producer.status,
+            variant: producer.variant,
+            completed_at: producer.completed_at,
+          }
         : { job_id: stored.job_id },
       latest_job: latest ? { job_id: latest.id, status: latest.status } : null,
       summary: stored.summary,

@@ -61,7 +61,11 @@ export class RunCreationService implements OnModuleInit {
     const startedAt = new Date();
     await fs.promises.mkdir(path.join(incoming, 'rawdata'), { recursive: true });
     try {
-      const upload = await receiveUpload(req, path.join(incoming, 'rawdata'), this.config.maxUploadBytes);
+      const upload = await receiveUpload(
+        req,
+        path.join(incoming, 'rawdata'),
+        this.config.maxUploadBytes,
+      );
       const missing = READ_FILES.filter((f) => !upload.files[f]);
       if (missing.length > 0) {
         throw new InvalidInputError(`Missing file(s): ${missing.join(', ')}; send R1 and R2`);
@@ -106,12 +110,16 @@ export class RunCreationService implements OnModuleInit {
       await fs.promises.mkdir(path.join(incoming, dir), { recursive: true });
     }
     for (const read of READ_FILES) {
-      await storeAsGzip(upload.files[read]!.path, path.join(incoming, 'rawdata', `${read}.fastq.gz`));
+      await storeAsGzip(
+        upload.files[read]!.path,
+        path.join(incoming, 'rawdata', `${read}.fastq.gz`),
+      );
     }
     const lines = [
       `[qslam ${new Date().toISOString()}] upload received and validated`,
       ...READ_FILES.map(
-        (r) => `${r}: ${JSON.stringify(upload.files[r]!.originalName)} ${upload.files[r]!.bytes} bytes`,
+        (r) =>
+          `${r}: ${JSON.stringify(upload.files[r]!.originalName)} ${upload.files[r]!.bytes} bytes`,
       ),
       `read pairs: ${summary.records}`,
       `R1: ${JSON.stringify(summary.r1)}`,
@@ -193,13 +201,18 @@ interface ExportDocument {
 
 function parseExportDocument(body: unknown): ExportDocument {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new InvalidInputError('The import body must be the JSON document of GET /runs/{id}/export');
+    throw new InvalidInputError(
+      'The import body must be the JSON document of GET /runs/{id}/export',
+    );
   }
   const doc = body as Partial<ExportDocument>;
   if (doc.format !== EXPORT_FORMAT) {
-    throw new InvalidInputError(`format must be "${EXPORT_FORMAT}" (a GET /runs/{id}/export document)`, {
-      field: 'format',
-    });
+    throw new InvalidInputError(
+      `format must be "${EXPORT_FORMAT}" (a GET /runs/{id}/export document)`,
+      {
+        field: 'format',
+      },
+    );
   }
   if (doc.format_version !== EXPORT_FORMAT_VERSION) {
     throw new InvalidInputError(

@@ -2,7 +2,18 @@
  * Run management endpoints (spec §1, §4, §5). Thin: parsing and Swagger here, logic in the
  * services.
  */
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+} from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -27,7 +38,10 @@ const CREATE_RUN_SCHEMA = {
   type: 'object',
   required: ['R1', 'R2'],
   properties: {
-    name: { type: 'string', description: 'User-friendly run name (default: from the R1 file name)' },
+    name: {
+      type: 'string',
+      description: 'User-friendly run name (default: from the R1 file name)',
+    },
     description: { type: 'string' },
     created_by: { type: 'string', description: 'User identifier' },
     R1: { type: 'string', format: 'binary', description: 'R1 FASTQ (.fastq.gz or plain)' },
@@ -62,10 +76,19 @@ export class RunsController {
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: CREATE_RUN_SCHEMA })
-  @ApiResponse({ status: 201, description: '{run_id, status: "upload_completed", config_stored, upload}' })
-  @ApiResponse({ status: 400, description: 'A parameter is invalid or a file is missing (names the field)' })
+  @ApiResponse({
+    status: 201,
+    description: '{run_id, status: "upload_completed", config_stored, upload}',
+  })
+  @ApiResponse({
+    status: 400,
+    description: 'A parameter is invalid or a file is missing (names the field)',
+  })
   @ApiResponse({ status: 413, description: 'A file exceeds QSLAM_MAX_UPLOAD_BYTES' })
-  @ApiResponse({ status: 422, description: 'A file is not valid gzip/FASTQ or R1/R2 do not match (names file and record)' })
+  @ApiResponse({
+    status: 422,
+    description: 'A file is not valid gzip/FASTQ or R1/R2 do not match (names file and record)',
+  })
   create(@Req() req: Request) {
     return this.creation.createFromUpload(req);
   }
@@ -83,7 +106,10 @@ export class RunsController {
     description: 'Body: the JSON document of GET /runs/{id}/export. Validated like run creation.',
   })
   @ApiBody({ schema: { type: 'object', description: 'An export document' } })
-  @ApiResponse({ status: 201, description: '{run_id, message: "Run imported successfully", status}' })
+  @ApiResponse({
+    status: 201,
+    description: '{run_id, message: "Run imported successfully", status}',
+  })
   @ApiResponse({ status: 400, description: 'Not an export document, or an invalid parameter' })
   import(@Body() body: unknown) {
     return this.creation.importRun(body);
@@ -116,7 +142,10 @@ export class RunsController {
   })
   @ApiParam(RUN_ID_PARAM)
   @ApiResponse({ status: 200, description: '{message: "Job killed", job_id, status}' })
-  @ApiResponse({ status: 202, description: 'Kill requested; the worker carries it out when it returns' })
+  @ApiResponse({
+    status: 202,
+    description: 'Kill requested; the worker carries it out when it returns',
+  })
   @ApiResponse({ status: 409, description: 'The run has no queued or running job' })
   kill(@Param('id') id: string, @Req() req: Request) {
     return this.steps.kill(id, req.res!);

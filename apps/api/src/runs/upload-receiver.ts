@@ -28,7 +28,11 @@ export interface ReceivedUpload {
 
 const FIELD_LIMIT_BYTES = 1024 * 1024;
 
-export function receiveUpload(req: Request, dir: string, maxFileBytes: number): Promise<ReceivedUpload> {
+export function receiveUpload(
+  req: Request,
+  dir: string,
+  maxFileBytes: number,
+): Promise<ReceivedUpload> {
   const type = req.headers['content-type'] ?? '';
   if (!type.startsWith('multipart/form-data')) {
     return Promise.reject(
@@ -52,13 +56,16 @@ export function receiveUpload(req: Request, dir: string, maxFileBytes: number): 
     });
     bb.on('field', (name, value, info) => {
       if (info.valueTruncated) return fail(new InvalidInputError(`Form field ${name} is too long`));
-      if (name in result.fields) return fail(new InvalidInputError(`Form field ${name} given twice`));
+      if (name in result.fields)
+        return fail(new InvalidInputError(`Form field ${name} given twice`));
       result.fields[name] = value;
     });
     bb.on('file', (name, stream, info) => {
       if (!(READ_FILES as readonly string[]).includes(name) || result.files[name as ReadFile]) {
         stream.resume();
-        return fail(new InvalidInputError(`Unexpected file field "${name}": send files R1 and R2 once each`));
+        return fail(
+          new InvalidInputError(`Unexpected file field "${name}": send files R1 and R2 once each`),
+        );
       }
       const target = path.join(dir, `${name}.upload`);
       const file: ReceivedFile = { path: target, originalName: info.filename ?? '', bytes: 0 };
@@ -71,7 +78,9 @@ export function receiveUpload(req: Request, dir: string, maxFileBytes: number): 
     });
     bb.on('filesLimit', () => fail(new InvalidInputError('Only two files (R1, R2) are accepted')));
     bb.on('fieldsLimit', () => fail(new InvalidInputError('Too many form fields')));
-    bb.on('error', (err: Error) => fail(new InvalidInputError(`Malformed multipart body: ${err.message}`)));
+    bb.on('error', (err: Error) =>
+      fail(new InvalidInputError(`Malformed multipart body: ${err.message}`)),
+    );
     bb.on('close', () => {
       Promise.all(writes)
         .then(() => (failed ? undefined : resolve(result)))

@@ -59,12 +59,21 @@ export class StepsController {
   })
   @ApiParam(RUN_ID_PARAM)
   @ApiParam(STEP_PARAM)
-  @ApiQuery({ name: 'stage', required: false, enum: ['before', 'after', 'both'], description: 'qc only' })
+  @ApiQuery({
+    name: 'stage',
+    required: false,
+    enum: ['before', 'after', 'both'],
+    description: 'qc only',
+  })
   @ApiResponse({ status: 202, description: '{job_id, status: "pending", run_id, step, variant}' })
   @ApiResponse({ status: 404, description: 'Unknown run or step' })
   @ApiResponse({ status: 409, description: 'Another job is active, or an input is missing' })
   @ApiResponse({ status: 501, description: 'The step is named by the spec but not built yet' })
-  start(@Param('id') id: string, @Param('step') step: string, @Query() query: Record<string, unknown>) {
+  start(
+    @Param('id') id: string,
+    @Param('step') step: string,
+    @Query() query: Record<string, unknown>,
+  ) {
     return this.steps.start(id, step, query);
   }
 
@@ -77,7 +86,9 @@ export class StepsController {
   }
 
   @Get(':step/logs')
-  @ApiOperation({ summary: 'Log of the latest (or a given) job of a step; ?tail=N; ?follow=true for SSE' })
+  @ApiOperation({
+    summary: 'Log of the latest (or a given) job of a step; ?tail=N; ?follow=true for SSE',
+  })
   @ApiParam(RUN_ID_PARAM)
   @ApiParam(STEP_PARAM)
   async logs(

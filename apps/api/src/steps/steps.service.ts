@@ -53,8 +53,11 @@ export class StepsService {
     const workspace = this.runs.workspace(runId);
     const ctx: StepContext = { run, workspace, variant, threads: this.config.threadsPerJob };
     def.plan(ctx, os.tmpdir()); // prerequisite check: throws MissingInputError (409)
-    const job = await this.state.createJob(runId, step, variant, (id) =>
-      workspace.jobFiles(step, id).log,
+    const job = await this.state.createJob(
+      runId,
+      step,
+      variant,
+      (id) => workspace.jobFiles(step, id).log,
     );
     try {
       await this.queue.enqueue({ jobId: job.id, runId, step });
@@ -86,7 +89,9 @@ export class StepsService {
 
   async logs(runId: string, step: string, jobId?: number, tail?: number) {
     const job = await this.jobOf(runId, step, jobId);
-    const text = job.log_file ? await readTail(job.log_file, tail ?? Number.MAX_SAFE_INTEGER, 16 * 1024 * 1024) : '';
+    const text = job.log_file
+      ? await readTail(job.log_file, tail ?? Number.MAX_SAFE_INTEGER, 16 * 1024 * 1024)
+      : '';
     return { job_id: job.id, status: job.status, logs: text };
   }
 
@@ -108,7 +113,9 @@ export class StepsService {
       if (current.status !== 'pending' && current.status !== 'running') {
         const tailChunk = await follower.read();
         if (tailChunk) res.write(`event: log\ndata: ${tailChunk.replace(/\n/g, '\ndata: ')}\n\n`);
-        res.write(`event: end\ndata: ${JSON.stringify({ job_id: job.id, status: current.status })}\n\n`);
+        res.write(
+          `event: end\ndata: ${JSON.stringify({ job_id: job.id, status: current.status })}\n\n`,
+        );
         break;
       }
       await sleep(500);
@@ -130,7 +137,8 @@ export class StepsService {
     if (final.status === 'pending' || final.status === 'running') {
       res.status(202);
       return {
-        message: 'Kill requested; the worker owning the job will carry it out (also after a restart)',
+        message:
+          'Kill requested; the worker owning the job will carry it out (also after a restart)',
         job_id: job.id,
         status: final.status,
       };
@@ -142,7 +150,8 @@ export class StepsService {
     const deadline = Date.now() + ms;
     for (;;) {
       const job = await this.jobs.get(jobId);
-      if ((job.status !== 'pending' && job.status !== 'running') || Date.now() > deadline) return job;
+      if ((job.status !== 'pending' && job.status !== 'running') || Date.now() > deadline)
+        return job;
       await sleep(100);
     }
   }

@@ -109,6 +109,13 @@ export class SystemService implements OnModuleInit {
       .then(() => true)
       .catch(() => false);
     const redis = await this.queue.ping();
-    return { ok: db && redis, body: { status: db && redis ? 'ok' : 'degraded', database: db ? 'ok' : 'unavailable', redis: redis ? 'ok' : 'unavailable' } };
+    return {
+      ok: db && redis,
+      body: {
+        status: db && redis ? 'ok' : 'degraded',
+        database: db ? 'ok' : 'unavailable',
+        redis: redis ? 'ok' : 'unavailable',
+      },
+    };
   }
 }
