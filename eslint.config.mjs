@@ -18,4 +18,9 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // End-to-end tests read untyped JSON bodies of HTTP responses.
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
 );

@@ -21,7 +21,9 @@ function stopAll(code: number): void {
   stopping = true;
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
   setTimeout(() => process.exit(code), 5000).unref();
-  Promise.all(children.map((c) => new Promise((r) => (c.exitCode === null ? c.on('exit', r) : r(null))))).then(
+  Promise.all(
+    children.map((c) => new Promise((r) => (c.exitCode === null ? c.on('exit', r) : r(null)))),
+  ).then(
     () => process.exit(code),
     () => process.exit(code),
   );

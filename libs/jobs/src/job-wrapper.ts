@@ -34,7 +34,11 @@ function waitExit(child: ChildProcess): Promise<number> {
   });
 }
 
-async function runCommandLine(script: JobScript, line: CommandLine, logFd: number): Promise<number> {
+async function runCommandLine(
+  script: JobScript,
+  line: CommandLine,
+  logFd: number,
+): Promise<number> {
   const children: ChildProcess[] = [];
   const opened: number[] = [];
   let previous: ChildProcess | null = null;

@@ -10,7 +10,12 @@
  */
 
 export type ParamGroup = 'cutadapt' | 'read_mapping' | 'site_analysis' | 'qc';
-export const PARAM_GROUPS: readonly ParamGroup[] = ['cutadapt', 'read_mapping', 'site_analysis', 'qc'];
+export const PARAM_GROUPS: readonly ParamGroup[] = [
+  'cutadapt',
+  'read_mapping',
+  'site_analysis',
+  'qc',
+];
 
 interface BaseDef {
   readonly name: string;
@@ -58,7 +63,8 @@ export interface UrlDef extends BaseDef {
   readonly kind: 'url';
   readonly default: null;
 }
-export type ParamDef = RealDef | IntegerDef | BooleanDef | EnumDef | SequenceDef | GenomeDef | UrlDef;
+export type ParamDef =
+  RealDef | IntegerDef | BooleanDef | EnumDef | SequenceDef | GenomeDef | UrlDef;
 
 const PAIR_FILTERS = ['any', 'both', 'first'] as const;
 

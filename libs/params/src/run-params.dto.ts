@@ -48,7 +48,7 @@ export class RunMetaDto {
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class RunParamsDto {}
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface RunParamsDto extends Partial<RunParams> {}
 
 type PropertyDecoratorFn = (target: object, key: string) => void;
