@@ -1,0 +1,1 @@
+// Project-written preprocessing tools run as job subprocesses (umi extraction, read lengths).
