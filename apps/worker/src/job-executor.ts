@@ -13,9 +13,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@qslam/common';
-import { Job, JobsRepository, RunsRepository, RunStateService } from '@qslam/db';
+import { Job, JobsRepository, NewJobFile, RunsRepository, RunStateService } from '@qslam/db';
 import { groupAlive, inspectWrapper, launchJob, terminateGroup } from '@qslam/jobs';
-import { MissingInputError, RunWorkspace, StepContext, stepDefinition } from '@qslam/steps';
+import {
+  MissingInputError,
+  ReadPair,
+  RunWorkspace,
+  StepContext,
+  stepDefinition,
+} from '@qslam/steps';
 import { JobFinisher } from './job-finisher';
 
 const POLL_MS = 200;
@@ -68,6 +74,7 @@ export class JobExecutor {
       workspace: new RunWorkspace(this.config.runsDir, run.id),
       variant: job.variant,
       threads: this.config.threadsPerJob,
+      history: await this.jobs.history(run.id),
     };
     const files = ctx.workspace.jobFiles(job.step_name, job.id);
     if (job.status === 'pending' && !fs.existsSync(files.script)) {
@@ -114,14 +121,20 @@ export class JobExecutor {
       files.script,
     );
     this.log.log(`job ${job.id} (${job.step_name}) of run ${job.run_id} started, pgid ${pid}`);
-    return this.markRunning(job, pid);
+    return this.markRunning(job, pid, await inputFiles(ctx, plan.inputs));
   }
 
-  private async markRunning(job: Job, pgid: number | null): Promise<boolean> {
-    const { changed } = await this.state.transition(job.id, 'running', {
-      pgid,
-      worker_id: this.workerId,
-    });
+  private async markRunning(
+    job: Job,
+    pgid: number | null,
+    inputs: readonly NewJobFile[] = [],
+  ): Promise<boolean> {
+    const { changed } = await this.state.transition(
+      job.id,
+      'running',
+      { pgid, worker_id: this.workerId },
+      inputs,
+    );
     if (!changed && pgid) {
       // Killed while we were launching it: stop what we started.
       await terminateGroup(pgid, this.config.killGraceMs);
@@ -169,6 +182,25 @@ export class JobExecutor {
     });
     this.log.warn(`job ${job.id} ended without exit status: recorded as lost`);
   }
+}
+
+/** The job's input reads as provenance rows (path, size, the job that wrote them). */
+async function inputFiles(ctx: StepContext, pairs: readonly ReadPair[]): Promise<NewJobFile[]> {
+  const rows: NewJobFile[] = [];
+  for (const pair of pairs) {
+    for (const rel of [pair.rel.r1, pair.rel.r2]) {
+      if (rows.some((r) => r.path === rel)) continue;
+      const stat = await fs.promises.stat(ctx.workspace.path(rel)).catch(() => null);
+      rows.push({
+        role: 'input',
+        path: rel,
+        size: stat?.size ?? null,
+        producer_step: pair.producer,
+        producer_job_id: pair.producerJobId,
+      });
+    }
+  }
+  return rows;
 }
 
 /** Partial outputs of a job that did not complete are never published. */

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { readTail } from '@qslam/common';
-import { Job, RunStateService } from '@qslam/db';
+import { Job, NewJobFile, RunStateService } from '@qslam/db';
 import { JobScript } from '@qslam/jobs';
 import { StepContext, stepDefinition } from '@qslam/steps';
 
@@ -44,7 +44,8 @@ export class JobFinisher {
       await this.moveIntoPlace(ctx, claimed, outputs);
       const summary = await def.summarize(ctx);
       await this.writeResults(ctx, job, outputs, summary);
-      await this.state.transition(job.id, 'completed', { exit_code: 0 });
+      const produced = await outputFiles(ctx, outputs);
+      await this.state.transition(job.id, 'completed', { exit_code: 0 }, produced);
     } catch (err) {
       this.log.error(`job ${job.id}: outputs could not be recorded: ${String(err)}`);
       await this.state.transition(job.id, 'failed', {
@@ -85,4 +86,28 @@ export class JobFinisher {
     const tail = job.log_file ? await readTail(job.log_file, ERROR_TAIL_LINES) : '';
     return `${job.step_name} exited with status ${exitCode}. Last log lines:\n${tail}`;
   }
+}
+
+/** Every file under the job's output folders, now in place, as provenance rows. */
+async function outputFiles(ctx: StepContext, outputs: readonly string[]): Promise<NewJobFile[]> {
+  const rows: NewJobFile[] = [];
+  const visit = async (rel: string): Promise<void> => {
+    const stat = await fs.promises.lstat(ctx.workspace.path(rel)).catch(() => null);
+    if (!stat) return;
+    if (stat.isDirectory()) {
+      for (const entry of (await fs.promises.readdir(ctx.workspace.path(rel))).sort()) {
+        await visit(`${rel}/${entry}`);
+      }
+    } else {
+      rows.push({
+        role: 'output',
+        path: rel,
+        size: stat.size,
+        producer_job_id: null,
+        producer_step: null,
+      });
+    }
+  };
+  for (const rel of outputs) await visit(rel);
+  return rows;
 }

@@ -41,7 +41,12 @@ export interface Job {
   kill_requested_at: Date | null;
 }
 
-const TYPEORM_TYPE = { TEXT: 'text', REAL: 'real', INTEGER: 'integer', BOOLEAN: 'boolean' } as const;
+const TYPEORM_TYPE = {
+  TEXT: 'text',
+  REAL: 'real',
+  INTEGER: 'integer',
+  BOOLEAN: 'boolean',
+} as const;
 
 function paramColumn(def: ParamDef): EntitySchemaColumnOptions {
   const fallback = columnDefaultOf(def);
@@ -93,4 +98,30 @@ export const JobEntity = new EntitySchema<Job>({
   relations: {},
 });
 
-export const ENTITIES = [RunEntity, JobEntity];
+/** One input or output file of a job (migrations/1732500000002-preprocessing.ts). */
+export interface JobFile {
+  id: number;
+  job_id: number;
+  role: 'input' | 'output';
+  /** Relative to the run's workspace. */
+  path: string;
+  size: number | null;
+  producer_job_id: number | null;
+  producer_step: string | null;
+}
+
+export const JobFileEntity = new EntitySchema<JobFile>({
+  name: 'JobFile',
+  tableName: 'job_files',
+  columns: {
+    id: { type: 'integer', primary: true, generated: 'increment' },
+    job_id: { type: 'integer' },
+    role: { type: 'text' },
+    path: { type: 'text' },
+    size: { type: 'integer', nullable: true },
+    producer_job_id: { type: 'integer', nullable: true },
+    producer_step: { type: 'text', nullable: true },
+  },
+});
+
+export const ENTITIES = [RunEntity, JobEntity, JobFileEntity];

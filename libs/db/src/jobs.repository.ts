@@ -2,7 +2,7 @@
 import { In } from 'typeorm';
 import { NotFoundError } from '@qslam/common';
 import { Database } from './database';
-import { Job, JobEntity } from './entities';
+import { Job, JobEntity, JobFile, JobFileEntity } from './entities';
 import { ACTIVE_JOB_STATUSES, JobStatus, UPLOAD_STEP } from './state';
 
 export class JobsRepository {
@@ -41,6 +41,15 @@ export class JobsRepository {
     return this.db.reader.findOne(JobEntity, {
       where: { run_id: runId, status: In([...ACTIVE_JOB_STATUSES]) },
       order: { id: 'DESC' },
+    });
+  }
+
+  /** Recorded input and output files of the given jobs, in recording order. */
+  async files(jobIds: readonly number[]): Promise<JobFile[]> {
+    if (jobIds.length === 0) return [];
+    return this.db.reader.find(JobFileEntity, {
+      where: { job_id: In([...jobIds]) },
+      order: { id: 'ASC' },
     });
   }
 

@@ -10,7 +10,7 @@ import { EntityManager, In } from 'typeorm';
 import { ConflictError, NotFoundError } from '@qslam/common';
 import { RunParams } from '@qslam/params';
 import { Database } from './database';
-import { Job, JobEntity, Run, RunEntity } from './entities';
+import { Job, JobEntity, JobFile, JobFileEntity, Run, RunEntity } from './entities';
 import {
   ACTIVE_JOB_STATUSES,
   canTransition,
@@ -34,6 +34,9 @@ export interface JobPatch {
   exit_code?: number | null;
 }
 
+/** A file to record against a job with its transition (provenance). */
+export type NewJobFile = Omit<JobFile, 'id' | 'job_id'>;
+
 export interface TransitionResult {
   changed: boolean;
   job: Job;
@@ -43,7 +46,10 @@ export class RunStateService {
   constructor(private readonly db: Database) {}
 
   /** Inserts a run; with `uploadLog`, also its completed `upload` job (first history entry). */
-  async createRun(run: NewRun, upload?: { logFile: string; startedAt: Date }): Promise<Run> {
+  async createRun(
+    run: NewRun,
+    upload?: { logFile: string; startedAt: Date; files?: readonly NewJobFile[] },
+  ): Promise<Run> {
     return this.db.write(async (m) => {
       await m.insert(RunEntity, {
         id: run.id,
@@ -53,7 +59,7 @@ export class RunStateService {
         ...run.params,
       });
       if (upload) {
-        await m.insert(JobEntity, {
+        const inserted = await m.insert(JobEntity, {
           run_id: run.id,
           step_name: UPLOAD_STEP,
           status: 'completed',
@@ -62,6 +68,13 @@ export class RunStateService {
           log_file: upload.logFile,
           exit_code: 0,
         });
+        const jobId = Number(inserted.identifiers[0].id);
+        if (upload.files?.length) {
+          await m.insert(
+            JobFileEntity,
+            upload.files.map((f) => ({ ...f, job_id: jobId })),
+          );
+        }
       }
       await this.refreshRun(m, run.id);
       return (await m.findOneOrFail(RunEntity, { where: { id: run.id } })) as Run;
@@ -106,8 +119,17 @@ export class RunStateService {
     });
   }
 
-  /** Moves a job to `to` if the state table allows it; otherwise reports `changed: false`. */
-  async transition(jobId: number, to: JobStatus, patch: JobPatch = {}): Promise<TransitionResult> {
+  /**
+   * Moves a job to `to` if the state table allows it; otherwise reports `changed: false`.
+   * `files` (inputs when it starts running, outputs when it completes) are recorded in the
+   * same transaction, so a job's provenance is never missing for the state it is in.
+   */
+  async transition(
+    jobId: number,
+    to: JobStatus,
+    patch: JobPatch = {},
+    files: readonly NewJobFile[] = [],
+  ): Promise<TransitionResult> {
     return this.db.write(async (m) => {
       const job = await m.findOne(JobEntity, { where: { id: jobId } });
       if (!job) throw new NotFoundError(`Job ${jobId} not found`, { job_id: jobId });
@@ -118,8 +140,14 @@ export class RunStateService {
         { id: jobId },
         { status: to, ...patch, ...(terminal ? { completed_at: new Date() } : {}) },
       );
+      if (files.length > 0) {
+        await m.insert(
+          JobFileEntity,
+          files.map((f) => ({ ...f, job_id: jobId })),
+        );
+      }
       await this.refreshRun(m, job.run_id);
-      return { changed: true, job: (await m.findOneOrFail(JobEntity, { where: { id: jobId } })) };
+      return { changed: true, job: await m.findOneOrFail(JobEntity, { where: { id: jobId } }) };
     });
   }
 

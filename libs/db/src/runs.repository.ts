@@ -5,7 +5,7 @@
 import { Brackets } from 'typeorm';
 import { NotFoundError } from '@qslam/common';
 import { Database } from './database';
-import { Run, RunEntity } from './entities';
+import { JobEntity, Run, RunEntity } from './entities';
 
 export interface RunListFilter {
   status?: string;
@@ -63,6 +63,14 @@ export class RunsRepository {
   }
 
   async delete(id: string): Promise<void> {
-    await this.db.write((m) => m.delete(RunEntity, { id }));
+    // The run, its jobs and their files go together (SQLite does not enforce the foreign keys).
+    await this.db.write(async (m) => {
+      await m.query(
+        `DELETE FROM job_files WHERE job_id IN (SELECT id FROM jobs WHERE run_id = ?)`,
+        [id],
+      );
+      await m.delete(JobEntity, { run_id: id });
+      await m.delete(RunEntity, { id });
+    });
   }
 }

@@ -43,6 +43,7 @@ export function coerceParamValue(def: ParamDef, raw: unknown): unknown {
       return raw;
     }
     case 'sequence':
+    case 'pattern':
       return text.toUpperCase();
     case 'genome':
     case 'url':

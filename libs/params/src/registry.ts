@@ -9,9 +9,11 @@
  * a unit test fails when the two disagree.
  */
 
-export type ParamGroup = 'cutadapt' | 'read_mapping' | 'site_analysis' | 'qc';
+export type ParamGroup = 'umi' | 'cutadapt' | 'fastp' | 'read_mapping' | 'site_analysis' | 'qc';
 export const PARAM_GROUPS: readonly ParamGroup[] = [
+  'umi',
   'cutadapt',
+  'fastp',
   'read_mapping',
   'site_analysis',
   'qc',
@@ -63,8 +65,17 @@ export interface UrlDef extends BaseDef {
   readonly kind: 'url';
   readonly default: null;
 }
+/** A string over a small alphabet (upper-cased on input), e.g. a UMI pattern. */
+export interface PatternDef extends BaseDef {
+  readonly kind: 'pattern';
+  readonly pattern: RegExp;
+  /** What the pattern allows, in words, for the error message. */
+  readonly rule: string;
+  readonly maxLength: number;
+  readonly default: string;
+}
 export type ParamDef =
-  RealDef | IntegerDef | BooleanDef | EnumDef | SequenceDef | GenomeDef | UrlDef;
+  RealDef | IntegerDef | BooleanDef | EnumDef | SequenceDef | GenomeDef | UrlDef | PatternDef;
 
 const PAIR_FILTERS = ['any', 'both', 'first'] as const;
 
@@ -141,8 +152,58 @@ function cutadaptParams(read: 'r1' | 'r2', d: { e: number; overlap: number }) {
 const DISTANCE_MAX = 10_000_000;
 
 export const PARAMS = [
+  {
+    name: 'umi_read',
+    kind: 'enum',
+    group: 'umi',
+    values: ['none', 'R1', 'R2'],
+    default: 'none',
+    help: 'Read that starts with the UMI (umi step); none = the library has no UMI.',
+  },
+  {
+    name: 'umi_pattern',
+    kind: 'pattern',
+    group: 'umi',
+    pattern: /^[NX]*N[NX]*$/,
+    rule: 'N (UMI base) and X (base removed, not kept), with at least one N',
+    maxLength: 64,
+    default: 'NNNNNNNNNN',
+    help: 'umi_tools-style pattern of the UMI at the start of umi_read: N = UMI base, X = base removed but not kept (e.g. NNNNNNNNNN).',
+  },
   ...cutadaptParams('r1', { e: 0.3, overlap: 5 }),
   ...cutadaptParams('r2', { e: 0.1, overlap: 10 }),
+  {
+    name: 'r1_discard_untrimmed',
+    kind: 'boolean',
+    group: 'cutadapt',
+    default: true,
+    help: 'Drop read pairs whose R1 does not carry r1_seq (cutadapt --discard-untrimmed in the R1 pass): such pairs are mispriming products without a vector-host junction and would become false sites.',
+  },
+  {
+    name: 'fastp_qualified_quality',
+    kind: 'integer',
+    group: 'fastp',
+    min: 0,
+    max: 60,
+    default: 15,
+    help: 'Phred quality at which a base counts as qualified (fastp -q); reads with more than 40% unqualified bases are dropped.',
+  },
+  {
+    name: 'fastp_length_required',
+    kind: 'integer',
+    group: 'fastp',
+    min: 1,
+    max: 10000,
+    default: 30,
+    help: 'Read pairs with a read shorter than this after fastp are dropped (fastp -l).',
+  },
+  {
+    name: 'fastp_cut_tail',
+    kind: 'boolean',
+    group: 'fastp',
+    default: true,
+    help: "Trim low-quality bases from the 3' end of each read with a sliding window (fastp --cut_tail). The 5' end of R1 is never cut: it holds the integration site.",
+  },
   {
     name: 'genome',
     kind: 'genome',

@@ -83,6 +83,12 @@ function validatorsFor(def: ParamDef): PropertyDecoratorFn[] {
           message: `${n} must be 1-64 letters, digits, '.', '_' or '-' (starting with a letter or digit)`,
         }),
       ];
+    case 'pattern':
+      return [
+        IsString(),
+        Length(1, def.maxLength),
+        Matches(def.pattern, { message: `${n} may contain only ${def.rule}` }),
+      ];
     case 'url':
       return [
         IsUrl(
@@ -112,6 +118,8 @@ export function swaggerSchemaOf(def: ParamDef): Record<string, unknown> {
       return { ...base, type: 'string', pattern: GENOME_NAME_PATTERN.source, nullable: true };
     case 'url':
       return { ...base, type: 'string', format: 'uri', nullable: true };
+    case 'pattern':
+      return { ...base, type: 'string', pattern: def.pattern.source, maxLength: def.maxLength };
   }
 }
 

@@ -8,8 +8,9 @@
  * destroys the previous good outputs) and then asks the step to summarise its results.
  */
 import { ConflictError } from '@qslam/common';
-import type { Run } from '@qslam/db';
+import type { Job, Run } from '@qslam/db';
 import type { CommandLine } from '@qslam/jobs';
+import type { ReadPair } from './chain';
 import type { RunWorkspace } from './workspace';
 
 export class MissingInputError extends ConflictError {}
@@ -20,12 +21,16 @@ export interface StepContext {
   /** The variant the job was started with (e.g. qc stage), already validated. */
   variant: string | null;
   threads: number;
+  /** The run's jobs, oldest first (the chain resolution reads the latest job of each step). */
+  history: readonly Job[];
 }
 
 export interface StepPlan {
   commands: CommandLine[];
   /** Output folders relative to the workspace, written under the staging folder first. */
   outputs: string[];
+  /** The read files the job consumes, recorded as its inputs (provenance). */
+  inputs: ReadPair[];
 }
 
 export interface StepVariant {
@@ -46,4 +51,9 @@ export interface StepDefinition {
   plan(ctx: StepContext, stagingRoot: string): StepPlan;
   /** Reads the step's outputs (already in place) into summary numbers. */
   summarize(ctx: StepContext): Promise<StepSummary>;
+  /**
+   * Chain steps whose outputs this step (with this variant) consumes: when one of them completes
+   * again later, this step's results are stale. Default: none (it reads the raw upload).
+   */
+  upstream?(variant: string | null): readonly string[];
 }

@@ -3,7 +3,11 @@
  * the spec but not built yet answers 501 with its name instead of pretending to run.
  */
 import { NotFoundError, NotImplementedError } from '@qslam/common';
+import { cutadaptStep } from './cutadapt/cutadapt.step';
+import { fastpStep } from './fastp/fastp.step';
 import { qcStep } from './qc/qc.step';
+import type { Job } from '@qslam/db';
+import { Staleness, staleSteps } from './chain';
 import { StepDefinition } from './step-definition';
 
 export const STEP_NAMES = [
@@ -19,6 +23,8 @@ export type StepName = (typeof STEP_NAMES)[number];
 
 const DEFINITIONS: Partial<Record<StepName, StepDefinition>> = {
   qc: qcStep,
+  cutadapt: cutadaptStep,
+  fastp: fastpStep,
 };
 
 export function isStepName(name: string): name is StepName {
@@ -41,4 +47,12 @@ export function stepDefinition(name: string): StepDefinition {
 
 export function implementedSteps(): StepDefinition[] {
   return Object.values(DEFINITIONS);
+}
+
+/** Steps of a run whose latest completed outputs are stale (see chain.ts). */
+export function staleStepsOf(history: readonly Job[]): Staleness[] {
+  return staleSteps(history, (step, variant) => {
+    const def = isStepName(step) ? DEFINITIONS[step] : undefined;
+    return def?.upstream?.(variant) ?? [];
+  });
 }

@@ -22,7 +22,11 @@ export const WORKSPACE_DIRS = [
   'bed2peak',
   'reference',
   'logs',
-  // Ours: the summary of each step's latest completed job (`results/{step}.json`).
+  // Ours: outputs of the umi, fastp and readlen steps, and the summary of each step's latest
+  // completed job (`results/{step}.json`).
+  'umi',
+  'fastp',
+  'readlen',
   'results',
 ] as const;
 

@@ -8,7 +8,14 @@ import * as path from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@qslam/common';
 import { JobsRepository } from '@qslam/db';
-import { implementedSteps, resolveInside, RunWorkspace, stepDefinition } from '@qslam/steps';
+import {
+  implementedSteps,
+  resolveInside,
+  RunWorkspace,
+  staleStepsOf,
+  stepDefinition,
+} from '@qslam/steps';
+import { provenanceView } from '../runs/run-views';
 import { RunsService } from '../runs/runs.service';
 
 export interface FileEntry {
@@ -64,6 +71,10 @@ export class FilesService {
     const producer = await this.jobs.find(stored.job_id);
     const files: FileEntry[] = [];
     for (const rel of stored.outputs) files.push(...(await walk(ws, ws.path(rel))));
+    const provenance = await this.jobs.files([stored.job_id]);
+    const stale = staleStepsOf(await this.jobs.history(runId)).find(
+      (s) => s.job_id === stored.job_id,
+    );
     return {
       step,
       job: producer
@@ -75,6 +86,10 @@ export class FilesService {
           }
         : { job_id: stored.job_id },
       latest_job: latest ? { job_id: latest.id, status: latest.status } : null,
+      /** True when an upstream step completed again after this job: re-run this step. */
+      stale: Boolean(stale),
+      stale_because: stale ? { step: stale.newer_step, job_id: stale.newer_job_id } : null,
+      inputs: provenanceView(provenance).inputs,
       summary: stored.summary,
       files,
     };

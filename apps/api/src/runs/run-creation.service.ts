@@ -86,7 +86,23 @@ export class RunCreationService implements OnModuleInit {
             created_by: resolved.meta.created_by ?? null,
             params: resolved.params,
           },
-          { logFile: ws.path('logs', 'upload.log'), startedAt },
+          {
+            logFile: ws.path('logs', 'upload.log'),
+            startedAt,
+            files: await Promise.all(
+              READ_FILES.map(async (read) => {
+                const rel = `rawdata/${read}.fastq.gz`;
+                const { size } = await fs.promises.stat(ws.path(rel));
+                return {
+                  role: 'output' as const,
+                  path: rel,
+                  size,
+                  producer_job_id: null,
+                  producer_step: null,
+                };
+              }),
+            ),
+          },
         );
       } catch (err) {
         await fs.promises.rm(ws.root, { recursive: true, force: true });

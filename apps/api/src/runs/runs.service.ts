@@ -8,8 +8,8 @@ import * as path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ConflictError } from '@qslam/common';
 import { JobsRepository, Run, RunListFilter, RunsRepository } from '@qslam/db';
-import { PRESERVED_BY_CLEAN, RunWorkspace, WORKSPACE_DIRS } from '@qslam/steps';
-import { jobView, lastStep, runView } from './run-views';
+import { PRESERVED_BY_CLEAN, RunWorkspace, staleStepsOf, WORKSPACE_DIRS } from '@qslam/steps';
+import { filesByJob, jobView, jobWithFiles, lastStep, runView } from './run-views';
 
 @Injectable()
 export class RunsService {
@@ -44,12 +44,16 @@ export class RunsService {
     const run = await this.get(runId);
     const jobs = await this.jobs.history(runId);
     const root = this.workspace(runId).root;
+    const files = filesByJob(await this.jobs.files(jobs.map((j) => j.id)));
+    const stale = staleStepsOf(jobs);
     return {
       run_id: run.id,
       status: run.status,
       current_step: run.current_step,
       last_step: lastStep(jobs),
-      step_history: jobs.map((j) => jobView(j, root)),
+      /** Steps whose latest outputs predate a newer completed run of an upstream step. */
+      stale_steps: stale,
+      step_history: jobs.map((j) => jobWithFiles(j, root, files.get(j.id) ?? [], stale)),
     };
   }
 

@@ -51,7 +51,13 @@ export class StepsService {
       }
     }
     const workspace = this.runs.workspace(runId);
-    const ctx: StepContext = { run, workspace, variant, threads: this.config.threadsPerJob };
+    const ctx: StepContext = {
+      run,
+      workspace,
+      variant,
+      threads: this.config.threadsPerJob,
+      history: await this.jobs.history(runId),
+    };
     def.plan(ctx, os.tmpdir()); // prerequisite check: throws MissingInputError (409)
     const job = await this.state.createJob(
       runId,

@@ -7,9 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { command, CommandLine } from '@qslam/jobs';
-import { processedReads, rawReads, ReadPair } from '../read-sources';
+import { chainInput, rawReads, ReadPair, upstreamSteps } from '../chain';
 import { StepContext, StepDefinition, StepPlan, StepSummary } from '../step-definition';
-import { RunWorkspace } from '../workspace';
 import { parseFastqcData } from './fastqc-report';
 
 export const QC_STAGES = ['before', 'after', 'both'] as const;
@@ -21,8 +20,11 @@ function stagesOf(variant: string | null): SingleStage[] {
   return [variant === 'after' ? 'after' : 'before'];
 }
 
-function readsFor(stage: SingleStage, ws: RunWorkspace): ReadPair {
-  return stage === 'before' ? rawReads(ws) : processedReads(ws);
+/** before: the raw upload; after: the end of the preprocessing chain (see chain.ts). */
+function readsFor(stage: SingleStage, ctx: StepContext): ReadPair {
+  return stage === 'before'
+    ? rawReads(ctx.workspace, ctx.history)
+    : chainInput(ctx.workspace, ctx.history, 'end');
 }
 
 /** The FastQC command for one stage; pure, unit-tested for its exact arguments. */
@@ -43,13 +45,13 @@ export function fastqcCommand(reads: ReadPair, outDir: string, threads: number):
 
 function plan(ctx: StepContext, stagingRoot: string): StepPlan {
   const stages = stagesOf(ctx.variant);
-  const inputs = stages.map((stage) => readsFor(stage, ctx.workspace));
+  const inputs = stages.map((stage) => readsFor(stage, ctx));
   const commands: CommandLine[] = [];
   stages.forEach((stage, i) => {
     const out = path.join(stagingRoot, STAGE_DIRS[stage]);
     commands.push(command('mkdir', '-p', out), fastqcCommand(inputs[i], out, ctx.threads));
   });
-  return { commands, outputs: stages.map((s) => STAGE_DIRS[s]) };
+  return { commands, outputs: stages.map((s) => STAGE_DIRS[s]), inputs };
 }
 
 async function summarize(ctx: StepContext): Promise<StepSummary> {
@@ -80,4 +82,5 @@ export const qcStep: StepDefinition = {
   },
   plan,
   summarize,
+  upstream: (variant) => (stagesOf(variant).includes('after') ? upstreamSteps('end') : []),
 };
