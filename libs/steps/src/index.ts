@@ -6,3 +6,6 @@ export * from './qc/qc.step';
 export * from './qc/fastqc-report';
 export * from './cutadapt/cutadapt.step';
 export * from './fastp/fastp.step';
+export * from './umi/umi.step';
+export * from './readlen/readlen.step';
+export * from './project-tool';

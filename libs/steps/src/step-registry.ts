@@ -6,6 +6,8 @@ import { NotFoundError, NotImplementedError } from '@qslam/common';
 import { cutadaptStep } from './cutadapt/cutadapt.step';
 import { fastpStep } from './fastp/fastp.step';
 import { qcStep } from './qc/qc.step';
+import { readlenStep } from './readlen/readlen.step';
+import { umiStep } from './umi/umi.step';
 import type { Job } from '@qslam/db';
 import { Staleness, staleSteps } from './chain';
 import { StepDefinition } from './step-definition';
@@ -23,8 +25,10 @@ export type StepName = (typeof STEP_NAMES)[number];
 
 const DEFINITIONS: Partial<Record<StepName, StepDefinition>> = {
   qc: qcStep,
+  umi: umiStep,
   cutadapt: cutadaptStep,
   fastp: fastpStep,
+  readlen: readlenStep,
 };
 
 export function isStepName(name: string): name is StepName {
