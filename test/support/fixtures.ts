@@ -15,8 +15,16 @@ export interface ReadPair {
  * Simulated qsLAM-PCR read pairs (DOMAIN.md read structure) from the project's simulator,
  * cached per (pairs, seed) in the temp dir so that test files share them.
  */
-export function simulatedPair(pairs: number, seed = 1): ReadPair {
-  const dir = join(tmpdir(), 'qslam-fixtures', `p${pairs}-s${seed}`);
+export function simulatedPair(
+  pairs: number,
+  seed = 1,
+  extra: { umi?: number; mispriming?: number } = {},
+): ReadPair {
+  const options = Object.entries(extra).flatMap(([k, v]) => [`--${k}`, String(v)]);
+  const tag = Object.entries(extra)
+    .map(([k, v]) => `-${k}${v}`)
+    .join('');
+  const dir = join(tmpdir(), 'qslam-fixtures', `p${pairs}-s${seed}${tag}`);
   const r1 = join(dir, 'R1.fastq.gz');
   const r2 = join(dir, 'R2.fastq.gz');
   if (!existsSync(join(dir, 'truth.tsv'))) {
@@ -31,6 +39,7 @@ export function simulatedPair(pairs: number, seed = 1): ReadPair {
       String(seed),
       '--genome-size',
       '200000',
+      ...options,
     ]);
   }
   return { dir, r1, r2 };
