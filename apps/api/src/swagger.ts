@@ -2,6 +2,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { SERVER_NAME, SERVER_VERSION } from '@qslam/common';
+import { withErrorSchemas } from './common/api-docs';
 
 const DESCRIPTION = `Backend of the qsLAM-PCR integration-site pipeline.
 
@@ -19,7 +20,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription(DESCRIPTION)
     .setVersion(SERVER_VERSION)
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return withErrorSchemas(SwaggerModule.createDocument(app, config));
 }
 
 export function setupSwagger(app: INestApplication): void {

@@ -19,12 +19,12 @@ import {
   ApiConsumes,
   ApiOkResponse,
   ApiOperation,
-  ApiParam,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { Request } from 'express';
 import { PARAMS, ParamDef, swaggerSchemaOf } from '@qslam/params';
+import { RunScoped } from '../common/api-docs';
 import { StepsService } from '../steps/steps.service';
 import { RunCreationService } from './run-creation.service';
 import { ListRunsQuery } from './runs.dto';
@@ -55,8 +55,6 @@ const CREATE_RUN_SCHEMA = {
     ...paramSchemas,
   },
 };
-
-export const RUN_ID_PARAM = { name: 'id', description: 'Run id (UUID)' };
 
 @ApiTags('runs')
 @Controller('runs')
@@ -117,8 +115,8 @@ export class RunsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'A run with its configuration and every job' })
-  @ApiParam(RUN_ID_PARAM)
-  @ApiResponse({ status: 404, description: 'No such run' })
+  @RunScoped()
+  @ApiOkResponse({ description: '{...run (every parameter), last_step, jobs: [...]}' })
   details(@Param('id') id: string) {
     return this.runs.details(id);
   }
@@ -128,7 +126,11 @@ export class RunsController {
     summary: 'Run status, current step and the history of every attempt',
     description: 'The status follows the state table in the README.',
   })
-  @ApiParam(RUN_ID_PARAM)
+  @RunScoped()
+  @ApiOkResponse({
+    description:
+      '{run_id, status, current_step, last_step, stale_steps, step_history: [{job_id, step_name, variant, status, started_at, completed_at, error_message, exit_code, pgid, log_file, inputs, outputs, stale?}]}',
+  })
   status(@Param('id') id: string) {
     return this.runs.status(id);
   }
@@ -140,7 +142,7 @@ export class RunsController {
       'A queued job is removed from the queue; a running one has its process group stopped ' +
       '(TERM, then KILL after QSLAM_KILL_GRACE_MS) by the worker that owns it, wherever it runs.',
   })
-  @ApiParam(RUN_ID_PARAM)
+  @RunScoped()
   @ApiResponse({ status: 200, description: '{message: "Job killed", job_id, status}' })
   @ApiResponse({
     status: 202,
@@ -155,16 +157,20 @@ export class RunsController {
   @ApiOperation({
     summary: "Delete the run's step outputs, keeping rawdata/ and logs/",
   })
-  @ApiParam(RUN_ID_PARAM)
+  @RunScoped()
   @ApiResponse({ status: 409, description: 'A job of the run is queued or running' })
+  @ApiOkResponse({
+    description: '{message: "Run cleaned successfully", files_deleted, removed, bytes_freed, kept}',
+  })
   clean(@Param('id') id: string) {
     return this.runs.clean(id);
   }
 
   @Delete(':id')
   @ApiOperation({ summary: 'Delete a run, its history and its workspace' })
-  @ApiParam(RUN_ID_PARAM)
+  @RunScoped()
   @ApiResponse({ status: 409, description: 'A job of the run is queued or running' })
+  @ApiOkResponse({ description: '{message: "Run deleted", run_id}' })
   delete(@Param('id') id: string) {
     return this.runs.delete(id);
   }
@@ -173,7 +179,11 @@ export class RunsController {
   @HttpCode(200)
   @Header('Content-Type', 'application/json')
   @ApiOperation({ summary: "Download the run's configuration as JSON (no data files)" })
-  @ApiParam(RUN_ID_PARAM)
+  @RunScoped()
+  @ApiOkResponse({
+    description:
+      'The export document (format "qslam-run-config", format_version 1), as an attachment',
+  })
   async export(@Param('id') id: string, @Req() req: Request) {
     const run = await this.runs.get(id);
     req.res!.setHeader('Content-Disposition', `attachment; filename="run-${id}.json"`);

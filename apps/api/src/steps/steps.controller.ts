@@ -5,6 +5,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import {
   ApiOperation,
+  ApiOkResponse,
   ApiParam,
   ApiPropertyOptional,
   ApiQuery,
@@ -15,7 +16,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Request } from 'express';
 import { STEP_NAMES } from '@qslam/steps';
-import { RUN_ID_PARAM } from '../runs/runs.controller';
+import { RunScoped } from '../common/api-docs';
 import { StepsService } from './steps.service';
 
 const STEP_PARAM = { name: 'step', enum: STEP_NAMES, description: 'Pipeline step' };
@@ -57,7 +58,7 @@ export class StepsController {
       'Refused with 409 while another job of the run is queued or running, or when an input ' +
       'file is missing (the message names the file and the step that produces it).',
   })
-  @ApiParam(RUN_ID_PARAM)
+  @RunScoped()
   @ApiParam(STEP_PARAM)
   @ApiQuery({
     name: 'stage',
@@ -79,8 +80,11 @@ export class StepsController {
 
   @Get(':step/status')
   @ApiOperation({ summary: 'Status of the latest job of a step' })
-  @ApiParam(RUN_ID_PARAM)
+  @RunScoped()
   @ApiParam(STEP_PARAM)
+  @ApiOkResponse({
+    description: 'The latest job of the step: {job_id, step_name, variant, status, ...}',
+  })
   status(@Param('id') id: string, @Param('step') step: string) {
     return this.steps.status(id, step);
   }
@@ -89,8 +93,12 @@ export class StepsController {
   @ApiOperation({
     summary: 'Log of the latest (or a given) job of a step; ?tail=N; ?follow=true for SSE',
   })
-  @ApiParam(RUN_ID_PARAM)
+  @RunScoped()
   @ApiParam(STEP_PARAM)
+  @ApiOkResponse({
+    description:
+      '{job_id, status, logs} — or, with follow=true, text/event-stream events `log` and a final `end`',
+  })
   async logs(
     @Param('id') id: string,
     @Param('step') step: string,
