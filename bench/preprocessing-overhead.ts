@@ -77,6 +77,9 @@ function runByHand(stack: TestStack, runId: string, step: string, jobId: number)
 async function main(): Promise<void> {
   const reads = simulatedPair(PAIRS, 41, { umi: 10, mispriming: 0.1 });
   const stack = await new TestStack({ QSLAM_WORKER_CONCURRENCY: '1' }).start(1);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void stack.stop().finally(() => process.exit(130)));
+  }
   const rows: Row[] = [];
   try {
     const t0 = process.hrtime.bigint();
