@@ -2,7 +2,7 @@
  * The preprocessing chain end to end on simulated reads with known content: umi, cutadapt,
  * fastp, readlen and qc?stage=after, the provenance of every job, and `stale`.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulatedPair } from './support/fixtures';
 import { Read, readFastq } from './support/fastq';
@@ -171,6 +171,21 @@ describe('preprocessing chain (e2e)', () => {
     status = (await stack.get(`/runs/${runId}/status`)).body;
     expect(status.stale_steps).toEqual([]);
     expect((await stack.get(`/runs/${runId}/results/fastp`)).body.stale).toBe(false);
+  });
+
+  it('a failing tool leaves the previous good outputs of its step in place', async () => {
+    const good = readFileSync(join(ws, 'fastp', 'R1.fastq.gz'));
+    const goodJob = (await stack.get(`/runs/${runId}/results/fastp`)).body.job.job_id;
+    writeFileSync(join(ws, 'cutPrimer', 'R1.fastq.gz'), 'this is not gzip\n');
+    const started = await stack.post(`/runs/${runId}/fastp`);
+    const job = await stack.waitJob(runId, started.body.job_id, ['completed', 'failed']);
+    expect(job.status).toBe('failed');
+    expect(job.error_message).toMatch(/fastp exited with status [1-9]/);
+    expect(readFileSync(join(ws, 'fastp', 'R1.fastq.gz')).equals(good)).toBe(true);
+    const results = (await stack.get(`/runs/${runId}/results/fastp`)).body;
+    expect(results.job.job_id).toBe(goodJob);
+    expect(results.latest_job).toEqual({ job_id: job.job_id, status: 'failed' });
+    expect((await stack.get(`/runs/${runId}/status`)).body.status).toBe('failed');
   });
 
   it('falls back along the chain after a clean and refuses umi on a run without UMIs', async () => {

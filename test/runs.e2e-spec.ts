@@ -310,6 +310,10 @@ describe('run management (e2e)', () => {
       expect(JSON.stringify(refused.body)).toMatch(/r2_min_overlap/);
       expect((await second.get('/runs')).body.total).toBe(1);
       expect((await second.post('/runs/import', { format: 'something-else' })).status).toBe(400);
+      // An imported run has no reads yet: a step names the missing file and who makes it.
+      const noReads = await second.post(`/runs/${imported.body.run_id}/cutadapt`);
+      expect(noReads.status).toBe(409);
+      expect(noReads.body.message).toMatch(/rawdata\/R1\.fastq\.gz.*POST \/runs/);
     } finally {
       await second.stop();
     }
