@@ -15,10 +15,19 @@ import { JobScript, PidRecord } from './job-script';
 import { wrapperAlive } from './process-group';
 
 /** Where the compiled wrapper is; under ts-jest the TypeScript source runs through ts-node. */
-function wrapperCommand(): string[] {
+function wrapperCommand(): { args: string[]; env: NodeJS.ProcessEnv } {
   const js = path.join(__dirname, 'job-wrapper.js');
-  if (fs.existsSync(js)) return [js];
-  return ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'job-wrapper.ts')];
+  if (fs.existsSync(js)) return { args: [js], env: process.env };
+  // Both resolved here: the child runs in the job's cwd (the run workspace), from where node
+  // would not find ts-node for `-r` and ts-node would not find the project's tsconfig.
+  return {
+    args: [
+      '-r',
+      require.resolve('ts-node/register/transpile-only'),
+      path.join(__dirname, 'job-wrapper.ts'),
+    ],
+    env: { ...process.env, TS_NODE_PROJECT: path.resolve(__dirname, '../../../tsconfig.json') },
+  };
 }
 
 /** Writes the job script beside the log and starts its wrapper in a new session. */
@@ -26,8 +35,10 @@ export function launchJob(script: JobScript, scriptPath: string): number {
   fs.writeFileSync(scriptPath, JSON.stringify(script, null, 2));
   const logFd = fs.openSync(script.logFile, 'a');
   try {
-    const child = spawn(process.execPath, [...wrapperCommand(), scriptPath], {
+    const wrapper = wrapperCommand();
+    const child = spawn(process.execPath, [...wrapper.args, scriptPath], {
       cwd: script.cwd,
+      env: wrapper.env,
       detached: true,
       stdio: ['ignore', logFd, logFd],
     });

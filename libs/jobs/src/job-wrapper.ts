@@ -24,6 +24,9 @@ function log(fd: number, message: string): void {
   fs.writeSync(fd, `[qslam ${new Date().toISOString()}] ${message}\n`);
 }
 
+/** The tools of the command line in progress (see the signal handlers in main). */
+const running = new Set<ChildProcess>();
+
 function waitExit(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => {
     child.on('error', (err) => {
@@ -54,14 +57,27 @@ async function runCommandLine(
       stdio: [stdin, stdout, logFd],
     });
     children.push(child);
+    running.add(child);
     previous = child;
   }
   const codes = await Promise.all(children.map(waitExit));
+  children.forEach((child) => running.delete(child));
   opened.forEach((fd) => fs.closeSync(fd));
   return codes.find((c) => c !== 0) ?? 0;
 }
 
 async function main(scriptPath: string): Promise<void> {
+  let terminated = false;
+  // The worker signals the whole group; remember it and let the children's exit decide the rc.
+  // Installed before the pid file exists, so a job whose pid file is there cannot die of a
+  // SIGTERM without writing its rc. The signal is passed on to the running tools too: one
+  // spawned just after the group was signalled (the handler runs on the next tick) missed it.
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.on(sig, () => {
+      terminated = true;
+      for (const child of running) child.kill(sig);
+    });
+  }
   const script = JSON.parse(fs.readFileSync(scriptPath, 'utf8')) as JobScript;
   const logFd = fs.openSync(script.logFile, 'a');
   const pid: PidRecord = {
@@ -75,13 +91,10 @@ async function main(scriptPath: string): Promise<void> {
     const now = new Date();
     fs.utimes(script.pidFile, now, now, () => undefined);
   }, script.heartbeatMs);
-  let terminated = false;
-  // The worker signals the whole group; remember it and let the children's exit decide the rc.
-  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
-    process.on(sig, () => (terminated = true));
-  }
   let rc = 0;
   for (const line of script.commands) {
+    // A kill that arrives between two commands (or before the first) must not start the next.
+    if (terminated) break;
     log(logFd, `$ ${describeCommandLine(line)}`);
     rc = await runCommandLine(script, line, logFd);
     if (rc !== 0 || terminated) break;

@@ -19,6 +19,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
 } from 'class-validator';
 import { PARAMS, ParamDef, RunParams } from './registry';
 
@@ -123,9 +124,18 @@ export function swaggerSchemaOf(def: ParamDef): Record<string, unknown> {
   }
 }
 
+/**
+ * Every parameter may be left out (it then takes its default), but only those whose default is
+ * null (genome, genome_tar_url) may be sent as null: `IsOptional` would also let
+ * `"promoter_left": null` through and store a run without a value the steps need.
+ */
+function presenceRule(def: ParamDef): PropertyDecoratorFn {
+  return def.default === null ? IsOptional() : ValidateIf((_dto, value) => value !== undefined);
+}
+
 for (const def of PARAMS as readonly ParamDef[]) {
   const proto = RunParamsDto.prototype as object;
-  IsOptional()(proto, def.name);
+  presenceRule(def)(proto, def.name);
   for (const decorate of validatorsFor(def)) decorate(proto, def.name);
   ApiPropertyOptional(swaggerSchemaOf(def))(proto, def.name);
 }
