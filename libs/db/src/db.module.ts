@@ -17,8 +17,16 @@ import { RunsRepository } from './runs.repository';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => openDatabase(config.dbPath),
     },
-    { provide: RunsRepository, inject: [Database], useFactory: (db: Database) => new RunsRepository(db) },
-    { provide: JobsRepository, inject: [Database], useFactory: (db: Database) => new JobsRepository(db) },
+    {
+      provide: RunsRepository,
+      inject: [Database],
+      useFactory: (db: Database) => new RunsRepository(db),
+    },
+    {
+      provide: JobsRepository,
+      inject: [Database],
+      useFactory: (db: Database) => new JobsRepository(db),
+    },
     {
       provide: RunStateService,
       inject: [Database],

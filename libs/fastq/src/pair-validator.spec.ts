@@ -69,12 +69,23 @@ describe('validateFastqPair', () => {
       minLength: 20,
       maxLength: 26,
     });
-    expect(summary.r2).toMatchObject({ records: 1000, bases, gzip: false, bytes: statSync(r2).size });
+    expect(summary.r2).toMatchObject({
+      records: 1000,
+      bases,
+      gzip: false,
+      bytes: statSync(r2).size,
+    });
   });
 
   it('matches /1 and /2 mate suffixes', async () => {
-    const r1 = file('slash_R1.fq', fastq(10, (i) => `read${i}/1`));
-    const r2 = file('slash_R2.fq', fastq(10, (i) => `read${i}/2`));
+    const r1 = file(
+      'slash_R1.fq',
+      fastq(10, (i) => `read${i}/1`),
+    );
+    const r2 = file(
+      'slash_R2.fq',
+      fastq(10, (i) => `read${i}/2`),
+    );
     expect((await validateFastqPair(r1, r2)).records).toBe(10);
   });
 
@@ -105,8 +116,14 @@ describe('validateFastqPair', () => {
   });
 
   it('does not accept different reads with mate suffixes', async () => {
-    const r1 = file('x_R1.fq', fastq(3, (i) => `a${i}/1`));
-    const r2 = file('x_R2.fq', fastq(3, (i) => (i === 0 ? 'a0/2' : `b${i}/2`)));
+    const r1 = file(
+      'x_R1.fq',
+      fastq(3, (i) => `a${i}/1`),
+    );
+    const r2 = file(
+      'x_R2.fq',
+      fastq(3, (i) => (i === 0 ? 'a0/2' : `b${i}/2`)),
+    );
     expect((await pairFailure(r1, r2)).record).toBe(2);
   });
 
