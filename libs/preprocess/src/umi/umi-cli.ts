@@ -12,18 +12,12 @@
 import { writeFile } from 'fs/promises';
 import { resolve } from 'path';
 import { UmiUsageError } from './umi-errors';
-import { extractUmis } from './umi-extract';
-import { UmiPattern, parseUmiPattern } from './umi-pattern';
+import { extractUmis, UmiExtractOptions } from './umi-extract';
+import { parseUmiPattern } from './umi-pattern';
 import { DEFAULT_TOP_UMIS, UmiReport } from './umi-report';
 import { UMI_READS, UmiRead } from './umi-transform';
 
-export interface UmiCliOptions {
-  r1: string;
-  r2: string;
-  outR1: string;
-  outR2: string;
-  read: UmiRead;
-  pattern: UmiPattern;
+export interface UmiCliOptions extends Omit<UmiExtractOptions, 'top' | 'gzipLevel'> {
   report: string;
   top: number;
 }
