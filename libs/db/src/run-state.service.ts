@@ -110,7 +110,6 @@ export class RunStateService {
         step_name: step,
         status: 'pending',
         variant,
-        started_at: new Date(),
       });
       const id = Number(inserted.identifiers[0].id);
       await m.update(JobEntity, { id }, { log_file: logFileOf(id) });
@@ -134,12 +133,10 @@ export class RunStateService {
       const job = await m.findOne(JobEntity, { where: { id: jobId } });
       if (!job) throw new NotFoundError(`Job ${jobId} not found`, { job_id: jobId });
       if (!canTransition(job.status, to)) return { changed: false, job };
-      const terminal = to !== 'running';
-      await m.update(
-        JobEntity,
-        { id: jobId },
-        { status: to, ...patch, ...(terminal ? { completed_at: new Date() } : {}) },
-      );
+      // started_at: when the tool started (null while queued); completed_at: when it ended.
+      const now = new Date();
+      const times = to === 'running' ? { started_at: now } : { completed_at: now };
+      await m.update(JobEntity, { id: jobId }, { status: to, ...patch, ...times });
       if (files.length > 0) {
         await m.insert(
           JobFileEntity,
