@@ -18,6 +18,9 @@ async function bootstrap(): Promise<void> {
   const config = app.get<AppConfig>(APP_CONFIG);
   app.useBodyParser('json', { limit: '1mb' });
   app.enableCors({ origin: config.corsOrigins });
+  // JSON answers change with every poll; hashing each for an ETag is wasted work.
+  app.set('etag', false);
+  app.disable('x-powered-by');
   app.useGlobalPipes(
     new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }),
   );

@@ -119,6 +119,7 @@ export class JobExecutor {
         outputs: plan.outputs,
       },
       files.script,
+      this.config.jobNice,
     );
     this.log.log(`job ${job.id} (${job.step_name}) of run ${job.run_id} started, pgid ${pid}`);
     return this.markRunning(job, pid, await inputFiles(ctx, plan.inputs));

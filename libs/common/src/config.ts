@@ -29,6 +29,8 @@ export interface AppConfig {
   jobLockMs: number;
   maxUploadBytes: number;
   heartbeatMs: number;
+  /** CPU priority (nice, 0-19) of job processes, so the API stays responsive. */
+  jobNice: number;
 }
 
 export class ConfigError extends Error {}
@@ -81,5 +83,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jobLockMs: intFrom(env, 'QSLAM_JOB_LOCK_MS', 30_000, 1000),
     maxUploadBytes: intFrom(env, 'QSLAM_MAX_UPLOAD_BYTES', 50 * 1024 ** 3, 1),
     heartbeatMs: intFrom(env, 'QSLAM_HEARTBEAT_MS', 2_000, 100),
+    jobNice: Math.min(19, intFrom(env, 'QSLAM_JOB_NICE', 10)),
   };
 }

@@ -30,8 +30,32 @@ function wrapperCommand(): { args: string[]; env: NodeJS.ProcessEnv } {
   };
 }
 
-/** Writes the job script beside the log and starts its wrapper in a new session. */
-export function launchJob(script: JobScript, scriptPath: string): number {
+/**
+ * Lowers a job's CPU priority so the API stays responsive while tools run. The wrapper leads a
+ * session of its own, and with autogroup scheduling (Linux default) the kernel shares the CPU
+ * between sessions first: only the session's autogroup nice value counts against the API's
+ * session, so that is set, plus the ordinary nice value inherited by the tools (for kernels
+ * without autogroup). Best effort: either may be unavailable.
+ */
+export function deprioritize(pid: number, nice: number): void {
+  if (nice <= 0) return;
+  try {
+    fs.writeFileSync(`/proc/${pid}/autogroup`, String(nice));
+  } catch {
+    // no autogroup support
+  }
+  try {
+    os.setPriority(pid, nice);
+  } catch {
+    // not permitted
+  }
+}
+
+/**
+ * Writes the job script beside the log and starts its wrapper in a new session, at CPU
+ * priority `nice` (see deprioritize).
+ */
+export function launchJob(script: JobScript, scriptPath: string, nice = 0): number {
   fs.writeFileSync(scriptPath, JSON.stringify(script, null, 2));
   const logFd = fs.openSync(script.logFile, 'a');
   try {
@@ -45,6 +69,7 @@ export function launchJob(script: JobScript, scriptPath: string): number {
     child.on('error', () => undefined);
     child.unref();
     if (!child.pid) throw new Error('job wrapper could not be started');
+    deprioritize(child.pid, nice);
     return child.pid;
   } finally {
     fs.closeSync(logFd);
