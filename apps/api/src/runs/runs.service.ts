@@ -9,10 +9,21 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ConflictError } from '@qslam/common';
 import { JobsRepository, Run, RunListFilter, RunsRepository } from '@qslam/db';
 import { PRESERVED_BY_CLEAN, RunWorkspace, staleStepsOf, WORKSPACE_DIRS } from '@qslam/steps';
+import { InFlight } from '../common/coalesce';
 import { filesByJob, jobView, jobWithFiles, lastStep, runView } from './run-views';
+
+type StatusView = Awaited<ReturnType<RunsService['readStatus']>>;
 
 @Injectable()
 export class RunsService {
+  private readonly statusReads = new InFlight<StatusView>();
+  private readonly listReads = new InFlight<{
+    runs: Record<string, unknown>[];
+    total: number;
+    limit: number;
+    offset: number;
+  }>();
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly runs: RunsRepository,
@@ -28,9 +39,11 @@ export class RunsService {
     return this.runs.get(runId);
   }
 
-  async list(filter: RunListFilter) {
-    const { runs, total } = await this.runs.list(filter);
-    return { runs: runs.map(runView), total, limit: filter.limit, offset: filter.offset };
+  list(filter: RunListFilter) {
+    return this.listReads.run(JSON.stringify(filter), async () => {
+      const { runs, total } = await this.runs.list(filter);
+      return { runs: runs.map(runView), total, limit: filter.limit, offset: filter.offset };
+    });
   }
 
   async details(runId: string) {
@@ -40,7 +53,12 @@ export class RunsService {
     return { ...runView(run), last_step: lastStep(jobs), jobs: jobs.map((j) => jobView(j, root)) };
   }
 
-  async status(runId: string) {
+  /** Run status with history; identical concurrent polls share one read (see InFlight). */
+  status(runId: string) {
+    return this.statusReads.run(runId, () => this.readStatus(runId));
+  }
+
+  private async readStatus(runId: string) {
     const run = await this.get(runId);
     const jobs = await this.jobs.history(runId);
     const root = this.workspace(runId).root;
