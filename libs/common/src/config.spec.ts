@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       corsOrigins: true,
       killGraceMs: 10_000,
       jobLockMs: 30_000,
+      jobNice: 10,
       maxUploadBytes: 50 * 1024 ** 3,
       heartbeatMs: 2_000,
     });
