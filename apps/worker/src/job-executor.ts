@@ -82,7 +82,10 @@ export class JobExecutor {
     } else {
       this.log.log(`adopting job ${job.id} (${job.step_name}) of run ${run.id}`);
       await this.state.annotate(job.id, { worker_id: this.workerId });
-      if (job.status === 'pending') await this.markRunning(job, job.pgid);
+      if (job.status === 'pending') {
+        // Launched but never marked running: record its inputs now (the plan is pure).
+        await this.markRunning(job, job.pgid, await this.plannedInputs(job, ctx));
+      }
     }
     await this.monitor(job.id, ctx);
   }
@@ -123,6 +126,15 @@ export class JobExecutor {
     );
     this.log.log(`job ${job.id} (${job.step_name}) of run ${job.run_id} started, pgid ${pid}`);
     return this.markRunning(job, pid, await inputFiles(ctx, plan.inputs));
+  }
+
+  private async plannedInputs(job: Job, ctx: StepContext): Promise<NewJobFile[]> {
+    try {
+      const plan = stepDefinition(job.step_name).plan(ctx, ctx.workspace.stagingDir(job.id));
+      return await inputFiles(ctx, plan.inputs);
+    } catch {
+      return []; // inputs gone since the launch: the job's own outcome will tell
+    }
   }
 
   private async markRunning(
