@@ -39,9 +39,9 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import * as os from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort, jobGroupsOf, processesInGroup, redisAnswers } from '../test/support/stack';
 
 const ROOT = resolve(__dirname, '..');
 const API_MAIN = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
@@ -220,22 +220,7 @@ class BenchStack {
 
   /** Process group ids of the job wrappers (from the job pid files of this data dir). */
   jobGroups(): number[] {
-    const runs = join(this.dataDir, 'runs');
-    if (!existsSync(runs)) return [];
-    const groups: number[] = [];
-    for (const run of readdirSync(runs)) {
-      const logs = join(runs, run, 'logs');
-      if (!existsSync(logs)) continue;
-      for (const file of readdirSync(logs).filter((n) => n.endsWith('.pid'))) {
-        try {
-          const pid = Number(JSON.parse(readFileSync(join(logs, file), 'utf8')).pid);
-          if (pid > 0) groups.push(pid);
-        } catch {
-          // being rewritten
-        }
-      }
-    }
-    return groups;
+    return jobGroupsOf(this.dataDir);
   }
 
   async stop(): Promise<void> {
@@ -307,36 +292,6 @@ async function waitFor(
   throw new Error(`timed out waiting for ${what}\n${detail()}`);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function redisAnswers(url: string): Promise<boolean> {
-  const redis = new IORedis(url, {
-    maxRetriesPerRequest: 0,
-    lazyConnect: true,
-    connectTimeout: 2000,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
-
 function simulate(outDir: string, pairs: number, seed: number): Promise<void> {
   return new Promise((resolveSim, reject) => {
     const child = spawn(
@@ -366,22 +321,6 @@ async function backgroundCpuPct(ms: number): Promise<number> {
   await sleep(ms);
   const mine = process.cpuUsage(own);
   return round(Math.max(0, busy() - before - (mine.user + mine.system) / 1000) / (ms / 100));
-}
-
-/** Live processes whose process group is `pgid`. */
-function processesInGroup(pgid: number): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid) found.push(Number(entry)); // fields: state ppid pgrp ...
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return found;
 }
 
 /** Puts every thread of every live process in the group under SCHED_IDLE (diagnostic knob). */

@@ -2,8 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
-import { freePort } from './stack';
+import { freePort, redisAnswers } from './stack';
 
 /**
  * The e2e suite needs a real Redis. When none answers at REDIS_URL (default
@@ -12,7 +11,7 @@ import { freePort } from './stack';
  */
 export default async function globalSetup(): Promise<void> {
   const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  if (await answers(url)) {
+  if (await redisAnswers(url)) {
     process.env.REDIS_URL = url;
     return;
   }
@@ -36,27 +35,10 @@ export default async function globalSetup(): Promise<void> {
   );
   child.unref();
   const started = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 100 && !(await answers(started)); i++) {
+  for (let i = 0; i < 100 && !(await redisAnswers(started)); i++) {
     await new Promise((r) => setTimeout(r, 100));
   }
-  if (!(await answers(started))) throw new Error(`redis-server did not start on port ${port}`);
+  if (!(await redisAnswers(started))) throw new Error(`redis-server did not start on port ${port}`);
   process.env.REDIS_URL = started;
   process.env.QSLAM_TEST_REDIS_PID = String(child.pid);
-}
-
-async function answers(url: string): Promise<boolean> {
-  const client = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
 }

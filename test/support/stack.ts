@@ -5,6 +5,7 @@ import { openAsBlob } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Redis from 'ioredis';
 
 const ROOT = resolve(__dirname, '..', '..');
 const API_MAIN = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
@@ -109,18 +110,7 @@ export class TestStack {
 
   /** Process group ids recorded in this stack's job pid files. */
   jobGroups(): number[] {
-    const runs = join(this.dataDir, 'runs');
-    if (!existsSync(runs)) return [];
-    const groups: number[] = [];
-    for (const run of readdirSync(runs)) {
-      const logs = join(runs, run, 'logs');
-      if (!existsSync(logs)) continue;
-      for (const f of readdirSync(logs).filter((n) => n.endsWith('.pid'))) {
-        const pgid = Number(JSON.parse(readFileSync(join(logs, f), 'utf8')).pid); // the wrapper leads its group
-        if (pgid > 0) groups.push(pgid);
-      }
-    }
-    return groups;
+    return jobGroupsOf(this.dataDir);
   }
 
   output(): string {
@@ -256,4 +246,43 @@ export function processesInGroup(pgid: number): number[] {
 
 function alive(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;
+}
+
+/** Process group ids recorded in the job pid files under a data dir (the wrapper leads its group). */
+export function jobGroupsOf(dataDir: string): number[] {
+  const runs = join(dataDir, 'runs');
+  if (!existsSync(runs)) return [];
+  const groups: number[] = [];
+  for (const run of readdirSync(runs)) {
+    const logs = join(runs, run, 'logs');
+    if (!existsSync(logs)) continue;
+    for (const f of readdirSync(logs).filter((n) => n.endsWith('.pid'))) {
+      try {
+        const pgid = Number(JSON.parse(readFileSync(join(logs, f), 'utf8')).pid);
+        if (pgid > 0) groups.push(pgid);
+      } catch {
+        // being rewritten
+      }
+    }
+  }
+  return groups;
+}
+
+/** Whether a Redis answers PING at `url`. */
+export async function redisAnswers(url: string): Promise<boolean> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2000,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
 }
