@@ -45,7 +45,7 @@ FROM ${RUNTIME_IMAGE} AS runtime
 
 RUN apt-get update \
   && apt-get install -y --no-install-recommends \
-    fastqc cutadapt fastp bwa samtools bedtools pigz \
+    fastqc cutadapt fastp bwa samtools bedtools pigz fonts-dejavu-core \
     tini ca-certificates \
   && rm -rf /var/lib/apt/lists/*
 

@@ -193,6 +193,25 @@ describe('checkCrossFieldRules', () => {
     expect(Object.keys((err.details as { fields: object }).fields)).toEqual(['enhancer_left']);
     expect(err.message).toContain('enhancer_left (99) must be >= promoter_left (100)');
   });
+
+  it('requires merge_distance <= max_merge_distance', async () => {
+    expect(() =>
+      checkCrossFieldRules({ ...defaultParams(), merge_distance: 10, max_merge_distance: 10 }),
+    ).not.toThrow();
+    const err = await invalid(() =>
+      checkCrossFieldRules({ ...defaultParams(), merge_distance: 11, max_merge_distance: 10 }),
+    );
+    expect(Object.keys((err.details as { fields: object }).fields)).toEqual(['merge_distance']);
+    expect(err.message).toContain('merge_distance (11) must be <= max_merge_distance (10)');
+  });
+
+  it('accepts an empty ltr_remainder and rejects other letters', async () => {
+    await expect(validateParams({ ltr_remainder: '' })).resolves.toEqual({ ltr_remainder: '' });
+    await expect(validateParams({ ltr_remainder: 'tagca' })).resolves.toEqual({
+      ltr_remainder: 'TAGCA',
+    });
+    await invalid(() => validateParams({ ltr_remainder: 'TAGXA' }));
+  });
 });
 
 describe('validateMeta', () => {

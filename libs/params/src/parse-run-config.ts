@@ -119,6 +119,11 @@ export function checkCrossFieldRules(params: RunParams): void {
       `enhancer_left (${params.enhancer_left}) must be >= promoter_left (${params.promoter_left}): the enhancer region lies upstream of the promoter`,
     ];
   }
+  if (params.merge_distance > params.max_merge_distance) {
+    fields.merge_distance = [
+      `merge_distance (${params.merge_distance}) must be <= max_merge_distance (${params.max_merge_distance}): the primary table is one of the tables reported`,
+    ];
+  }
   throwIfInvalid(fields);
 }
 

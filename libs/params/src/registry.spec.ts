@@ -52,6 +52,13 @@ describe('parameter registry', () => {
         'promoter_left',
         'promoter_right',
         'enhancer_left',
+        'min_mapq',
+        'max_leading_clip',
+        'ltr_remainder',
+        'merge_distance',
+        'max_merge_distance',
+        'min_fragments',
+        'min_reads',
         'qc_stage',
       ].sort(),
     );
@@ -120,6 +127,13 @@ describe('parameter registry', () => {
       'promoter_left',
       'promoter_right',
       'enhancer_left',
+      'min_mapq',
+      'max_leading_clip',
+      'ltr_remainder',
+      'merge_distance',
+      'max_merge_distance',
+      'min_fragments',
+      'min_reads',
     ]);
     expect(paramsOfGroup('qc').map((p) => p.name)).toEqual(['qc_stage']);
     expect(paramsOfGroup('cutadapt')).toHaveLength(15);

@@ -87,7 +87,8 @@ function validatorsFor(def: ParamDef): PropertyDecoratorFn[] {
     case 'pattern':
       return [
         IsString(),
-        Length(1, def.maxLength),
+        // The pattern itself says whether an empty value is allowed.
+        Length(0, def.maxLength),
         Matches(def.pattern, { message: `${n} may contain only ${def.rule}` }),
       ];
     case 'url':

@@ -15,8 +15,30 @@ import type { RunWorkspace } from './workspace';
 
 export class MissingInputError extends ConflictError {}
 
+/**
+ * A reference genome that is installed and ready, as the worker resolves it from the genomes
+ * table for steps that need one (read_mapping, site_analysis). Paths are absolute.
+ */
+export interface ResolvedGenome {
+  name: string;
+  /** The genome directory, QSLAM_DATA_DIR/references/{name}. */
+  dir: string;
+  /** The FASTA the index was built from (with its .fai), when known. */
+  fasta: string | null;
+  /** Which aligner's index is present; bwa-mem2 is used only when its index and binary exist. */
+  indexKind: 'bwa' | 'bwa-mem2';
+  /** Index prefix given to the aligner (`bwa mem PREFIX ...`). */
+  indexPrefix: string;
+  /** Gene annotation (GTF or GFF3, maybe gzipped), when the genome has one. */
+  annotation: string | null;
+  /** Contigs that belong to the vector, not the host (sites there are excluded). */
+  vectorContigs: string[];
+}
+
 export interface StepContext {
   run: Run;
+  /** The run's genome, for steps with `needsGenome`; null otherwise. */
+  genome?: ResolvedGenome | null;
   workspace: RunWorkspace;
   /** The variant the job was started with (e.g. qc stage), already validated. */
   variant: string | null;
@@ -56,4 +78,6 @@ export interface StepDefinition {
    * again later, this step's results are stale. Default: none (it reads the raw upload).
    */
   upstream?(variant: string | null): readonly string[];
+  /** The step needs the run's genome installed (the start is refused with 409 otherwise). */
+  needsGenome?: boolean;
 }
