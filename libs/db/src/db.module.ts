@@ -5,6 +5,8 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@qslam/common';
 import { Database, openDatabase } from './database';
+import { GenomeStateService } from './genome-state.service';
+import { GenomesRepository } from './genomes.repository';
 import { JobsRepository } from './jobs.repository';
 import { RunStateService } from './run-state.service';
 import { RunsRepository } from './runs.repository';
@@ -32,8 +34,25 @@ import { RunsRepository } from './runs.repository';
       inject: [Database],
       useFactory: (db: Database) => new RunStateService(db),
     },
+    {
+      provide: GenomesRepository,
+      inject: [Database],
+      useFactory: (db: Database) => new GenomesRepository(db),
+    },
+    {
+      provide: GenomeStateService,
+      inject: [Database],
+      useFactory: (db: Database) => new GenomeStateService(db),
+    },
   ],
-  exports: [Database, RunsRepository, JobsRepository, RunStateService],
+  exports: [
+    Database,
+    RunsRepository,
+    JobsRepository,
+    RunStateService,
+    GenomesRepository,
+    GenomeStateService,
+  ],
 })
 export class DbModule implements OnApplicationShutdown {
   constructor(@Inject(Database) private readonly db: Database) {}

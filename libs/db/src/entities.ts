@@ -9,6 +9,7 @@
 import { EntitySchema, EntitySchemaColumnOptions } from 'typeorm';
 import { PARAMS, ParamDef, RunParams, columnDefaultOf, sqlTypeOf } from '@qslam/params';
 import type { JobStatus, RunStatus } from './state';
+import { GenomeEntity, GenomeJobEntity } from './genome-entities';
 
 export interface RunBase {
   id: string;
@@ -124,4 +125,4 @@ export const JobFileEntity = new EntitySchema<JobFile>({
   },
 });
 
-export const ENTITIES = [RunEntity, JobEntity, JobFileEntity];
+export const ENTITIES = [RunEntity, JobEntity, JobFileEntity, GenomeEntity, GenomeJobEntity];

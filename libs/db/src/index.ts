@@ -5,3 +5,7 @@ export * from './runs.repository';
 export * from './jobs.repository';
 export * from './run-state.service';
 export * from './db.module';
+export * from './genome-entities';
+export * from './genome-state';
+export * from './genomes.repository';
+export * from './genome-state.service';
