@@ -8,4 +8,6 @@ export * from './cutadapt/cutadapt.step';
 export * from './fastp/fastp.step';
 export * from './umi/umi.step';
 export * from './readlen/readlen.step';
+export * from './read_mapping/read-mapping.step';
+export * from './read_mapping/mapping-report';
 export * from './project-tool';

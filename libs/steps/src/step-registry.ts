@@ -6,6 +6,7 @@ import { NotFoundError, NotImplementedError } from '@qslam/common';
 import { cutadaptStep } from './cutadapt/cutadapt.step';
 import { fastpStep } from './fastp/fastp.step';
 import { qcStep } from './qc/qc.step';
+import { readMappingStep } from './read_mapping/read-mapping.step';
 import { readlenStep } from './readlen/readlen.step';
 import { umiStep } from './umi/umi.step';
 import type { Job } from '@qslam/db';
@@ -29,6 +30,7 @@ const DEFINITIONS: Partial<Record<StepName, StepDefinition>> = {
   cutadapt: cutadaptStep,
   fastp: fastpStep,
   readlen: readlenStep,
+  read_mapping: readMappingStep,
 };
 
 export function isStepName(name: string): name is StepName {
