@@ -1,0 +1,99 @@
+// The site-analysis engine: read the BAM once (bam-scan.ts), merge positions into sites for every
+// d from 0 to max_merge_distance (site-merger.ts), filter, annotate and count (site-tables.ts),
+// and write fragments.bed, sites*.tsv, summary.json, sites.xlsx and the plots under the staging
+// workspace root `outDir` (bam2bed/, bed2peak/).
+
+import * as path from 'node:path';
+import { scanBam } from './bam-scan';
+import { GeneIndex, readGenes } from './gene-annotation';
+import { KnownSiteIndex, readKnownSites } from './known-sites';
+import { positionStats, mergeSites } from './site-merger';
+import { writeFileAtomic, writeFragmentsBed, writeSiteTsv } from './site-files';
+import { SiteAnalysisOptions, resolveSiteOptions } from './site-options';
+import { SiteSummary, buildPlotData, buildSummary } from './site-summary';
+import { BuiltTable, buildTable } from './site-tables';
+import { writePlotsIfAvailable, writeSitesWorkbookIfAvailable } from './report-writers-fallback';
+import { SiteTable } from './types';
+
+export interface SiteAnalysisResult {
+  summary: SiteSummary;
+  tables: SiteTable[];
+  /** Files written, relative to outDir. */
+  files: string[];
+}
+
+export async function analyzeSites(options: SiteAnalysisOptions): Promise<SiteAnalysisResult> {
+  const started = Date.now();
+  const o = resolveSiteOptions(options);
+  const genes = o.annotation ? new GeneIndex(await readGenes(o.annotation)) : null;
+  const known = o.knownSites ? new KnownSiteIndex(await readKnownSites(o.knownSites)) : null;
+
+  const scan = await scanBam(o);
+  o.onProgress(
+    `site_analysis: ${scan.counts.records} records, ${scan.counts.outcomes.kept} R1 kept, ` +
+      `${scan.table.size} positions in ${scan.seconds.toFixed(1)}s`,
+  );
+  const refNames = scan.references.map((r) => r.name);
+  const positions = scan.table.sorted();
+  const stats = positionStats(positions, o.umi);
+  const ctx = {
+    refNames,
+    genes,
+    bounds: {
+      promoterLeft: o.promoterLeft,
+      promoterRight: o.promoterRight,
+      enhancerLeft: o.enhancerLeft,
+    },
+    known,
+    withUmis: o.umi,
+  };
+  const rule = { minFragments: o.minFragments, minReads: o.minReads };
+  const built: BuiltTable[] = [];
+  for (let d = 0; d <= o.maxMergeDistance; d++)
+    built.push(buildTable(mergeSites(stats, d, o.umi), d, rule, ctx));
+  const primary = built[o.mergeDistance];
+
+  const bam2bed = path.join(o.outDir, 'bam2bed');
+  const bed2peak = path.join(o.outDir, 'bed2peak');
+  const files: string[] = [];
+  const distinctFragments = await writeFragmentsBed(
+    path.join(bam2bed, 'fragments.bed'),
+    positions,
+    refNames,
+  );
+  files.push('bam2bed/fragments.bed');
+  for (const t of built) {
+    await writeSiteTsv(path.join(bed2peak, `sites.d${t.d}.tsv`), t.rows);
+    files.push(`bed2peak/sites.d${t.d}.tsv`);
+  }
+  await writeSiteTsv(path.join(bed2peak, 'sites.tsv'), primary.rows);
+  files.push('bed2peak/sites.tsv');
+
+  const summary = buildSummary(o, scan.counts, positions.length, distinctFragments, built, {
+    bam: scan.seconds,
+    total: 0,
+  });
+  const tables: SiteTable[] = built.map((t) => ({
+    d: t.d,
+    primary: t.d === o.mergeDistance,
+    rows: t.rows,
+  }));
+  if (
+    await writeSitesWorkbookIfAvailable(path.join(bed2peak, 'sites.xlsx'), tables, { ...summary })
+  ) {
+    files.push('bed2peak/sites.xlsx');
+  }
+  const plots = await writePlotsIfAvailable(
+    path.join(bed2peak, 'plots'),
+    buildPlotData(primary, scan.references, o.vectorContigs),
+  );
+  for (const name of plots ?? []) files.push(`bed2peak/plots/${name}`);
+  files.push('bed2peak/summary.json');
+  summary.files = files;
+  summary.seconds.total = (Date.now() - started) / 1000;
+  await writeFileAtomic(
+    path.join(bed2peak, 'summary.json'),
+    JSON.stringify(summary, null, 2) + '\n',
+  );
+  return { summary, tables, files };
+}

@@ -1,0 +1,79 @@
+// The per-R1 decision: which filter a record fails (in a fixed order, each counted in the
+// attrition table) or the fragment it supports. The order is the one of the issue: secondary /
+// supplementary records are not pairs at all; then unmapped, not properly paired, low mapping
+// quality (multi-mappers, counted separately), too many unaligned bases at the read's 5' end (the
+// CIGAR END for `-` alignments — the lab pipeline's fault 2), vector contig, kept.
+
+import { BamRecord } from './bam-reader';
+import {
+  Cigar,
+  breakpointPosition,
+  cigarTextReferenceLength,
+  fivePrimeClip,
+  sitePosition,
+} from './site-position';
+import { Strand } from './types';
+
+export const R1_OUTCOMES = [
+  'secondary_supplementary',
+  'unmapped',
+  'not_proper_pair',
+  'low_mapq',
+  'leading_clip',
+  'vector_reads',
+  'kept',
+] as const;
+export type R1Outcome = (typeof R1_OUTCOMES)[number];
+
+export interface R1FilterParams {
+  minMapq: number;
+  maxLeadingClip: number;
+  ltrRemainder: string;
+  /** Reference ids of vector contigs. */
+  vectorRefIds: ReadonlySet<number>;
+}
+
+/** A kept R1: its site and fragment. */
+export interface R1Fragment {
+  refId: number;
+  strand: Strand;
+  position: number;
+  breakpoint: number;
+}
+
+const FLAG_PROPER = 0x2;
+const FLAG_UNMAPPED = 0x4;
+const FLAG_MATE_UNMAPPED = 0x8;
+const FLAG_REVERSE = 0x10;
+const FLAG_SECONDARY = 0x100;
+const FLAG_SUPPLEMENTARY = 0x800;
+
+/**
+ * Classifies one R1 record. For 'kept' and 'vector_reads' `out` holds the site and fragment (the
+ * caller counts distinct vector sites).
+ */
+export function classifyR1(r: BamRecord, p: R1FilterParams, out: R1Fragment): R1Outcome {
+  const flag = r.flag;
+  if ((flag & (FLAG_SECONDARY | FLAG_SUPPLEMENTARY)) !== 0) return 'secondary_supplementary';
+  if ((flag & FLAG_UNMAPPED) !== 0 || r.refId < 0 || r.cigarCount === 0) return 'unmapped';
+  if ((flag & FLAG_PROPER) === 0 || (flag & FLAG_MATE_UNMAPPED) !== 0 || r.nextRefId !== r.refId) {
+    return 'not_proper_pair';
+  }
+  if (r.mapq < p.minMapq) return 'low_mapq';
+  const cigar: Cigar = { ops: r.cigar, count: r.cigarCount };
+  const reverse = (flag & FLAG_REVERSE) !== 0;
+  if (fivePrimeClip(cigar, reverse) > p.maxLeadingClip) return 'leading_clip';
+  out.refId = r.refId;
+  out.strand = reverse ? '-' : '+';
+  out.position = sitePosition(cigar, r.pos, reverse, r.fivePrime, p.ltrRemainder);
+  const mateLength = r.mateCigar === null ? null : cigarTextReferenceLength(r.mateCigar);
+  out.breakpoint = breakpointPosition(reverse, r.nextPos, mateLength, r.pos, r.tlen);
+  return p.vectorRefIds.has(r.refId) ? 'vector_reads' : 'kept';
+}
+
+/** The UMI of a read name written by the umi step (`name_UMI`): the suffix after the last '_'. */
+export function umiFromReadName(name: string): string | null {
+  const i = name.lastIndexOf('_');
+  if (i < 0 || i === name.length - 1) return null;
+  return name.slice(i + 1);
+}

@@ -1,0 +1,115 @@
+// The text outputs of site_analysis: bam2bed/fragments.bed, bed2peak/sites*.tsv and
+// bed2peak/summary.json. Every file is written under a temporary name beside its final one and
+// renamed when complete, so a reader never sees half a file.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { once } from 'node:events';
+import { PositionSupport, fragmentUmis } from './position-table';
+import { SITE_COLUMNS, SiteRow } from './types';
+
+export const FRAGMENT_COLUMNS = [
+  'chrom',
+  'start',
+  'end',
+  'name',
+  'score',
+  'strand',
+  'position',
+  'breakpoint',
+  'reads',
+  'umis',
+] as const;
+
+function tempName(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+}
+
+/** Writes `content` to `file` through a temporary file and a rename. */
+export async function writeFileAtomic(file: string, content: string | Buffer): Promise<void> {
+  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  const tmp = tempName(file);
+  await fs.promises.writeFile(tmp, content);
+  await fs.promises.rename(tmp, file);
+}
+
+/** Streams lines to a temporary file, renamed to `file` at the end. */
+async function writeLinesAtomic(file: string, lines: Iterable<string>): Promise<void> {
+  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  const tmp = tempName(file);
+  const out = fs.createWriteStream(tmp);
+  const closed = once(out, 'close');
+  let batch = '';
+  for (const line of lines) {
+    batch += line + '\n';
+    if (batch.length >= 1 << 16) {
+      if (!out.write(batch)) await once(out, 'drain');
+      batch = '';
+    }
+  }
+  out.end(batch);
+  await closed;
+  await fs.promises.rename(tmp, file);
+}
+
+/**
+ * bam2bed/fragments.bed: one line per distinct fragment, BED6 (0-based half-open span from the
+ * site to the breakpoint, name `{position}{strand}`, score = reads) then position, breakpoint,
+ * reads and UMIs (empty without UMIs). Sorted by contig, strand, position, breakpoint.
+ */
+export async function writeFragmentsBed(
+  file: string,
+  positions: readonly PositionSupport[],
+  refNames: readonly string[],
+): Promise<number> {
+  let count = 0;
+  function* lines(): Generator<string> {
+    yield '#' + FRAGMENT_COLUMNS.join('\t');
+    for (const p of positions) {
+      const chrom = refNames[p.refId];
+      const breakpoints = [...p.fragments.keys()].sort((a, b) => a - b);
+      for (const bp of breakpoints) {
+        const f = p.fragments.get(bp)!;
+        const umis = fragmentUmis(f);
+        const lo = Math.min(p.position, bp);
+        const hi = Math.max(p.position, bp);
+        count++;
+        yield [
+          chrom,
+          lo - 1,
+          hi,
+          `${p.position}${p.strand}`,
+          f.reads,
+          p.strand,
+          p.position,
+          bp,
+          f.reads,
+          umis ?? '',
+        ].join('\t');
+      }
+    }
+  }
+  await writeLinesAtomic(file, lines());
+  return count;
+}
+
+/** A number as written in the TSV: integers as they are, fractions with at most 4 decimals. */
+export function formatNumber(x: number): string {
+  if (Number.isInteger(x)) return String(x);
+  return String(Math.round(x * 1e4) / 1e4);
+}
+
+function formatCell(value: SiteRow[keyof SiteRow]): string {
+  if (value === null) return '';
+  return typeof value === 'number' ? formatNumber(value) : value;
+}
+
+export function siteTsv(rows: readonly SiteRow[]): string {
+  const lines = [SITE_COLUMNS.join('\t')];
+  for (const row of rows) lines.push(SITE_COLUMNS.map((c) => formatCell(row[c])).join('\t'));
+  return lines.join('\n') + '\n';
+}
+
+export async function writeSiteTsv(file: string, rows: readonly SiteRow[]): Promise<void> {
+  await writeFileAtomic(file, siteTsv(rows));
+}
