@@ -17,11 +17,12 @@ import { Job, JobsRepository, NewJobFile, RunsRepository, RunStateService } from
 import { groupAlive, inspectWrapper, launchJob, terminateGroup } from '@qslam/jobs';
 import {
   MissingInputError,
-  ReadPair,
+  StepInput,
   RunWorkspace,
   StepContext,
   stepDefinition,
 } from '@qslam/steps';
+import { GenomeWait } from './genome-wait';
 import { JobFinisher } from './job-finisher';
 
 const POLL_MS = 200;
@@ -42,6 +43,7 @@ export class JobExecutor {
     private readonly runs: RunsRepository,
     private readonly state: RunStateService,
     private readonly finisher: JobFinisher,
+    private readonly genomeWait: GenomeWait,
   ) {}
 
   activeJobIds(): number[] {
@@ -65,7 +67,7 @@ export class JobExecutor {
   }
 
   private async executeOnce(jobId: number): Promise<void> {
-    const job = await this.jobs.find(jobId);
+    let job = await this.jobs.find(jobId);
     if (!job || (job.status !== 'pending' && job.status !== 'running')) return;
     const run = await this.runs.find(job.run_id);
     if (!run) return;
@@ -77,7 +79,17 @@ export class JobExecutor {
       history: await this.jobs.history(run.id),
     };
     const files = ctx.workspace.jobFiles(job.step_name, job.id);
-    if (job.status === 'pending' && !fs.existsSync(files.script)) {
+    const launching = job.status === 'pending' && !fs.existsSync(files.script);
+    // --- genome (issue #4): steps with needsGenome get ctx.genome, waiting while it installs
+    if (stepDefinition(job.step_name).needsGenome) {
+      ctx.genome = launching
+        ? await this.genomeWait.genomeFor(job, run, files.log, () => this.killRequests.has(jobId))
+        : await this.genomeWait.readyGenome(run);
+      if (launching && !ctx.genome) return;
+      if (launching) job = await this.jobs.get(jobId);
+    }
+    // ---
+    if (launching) {
       if (!(await this.launch(job, ctx))) return;
     } else {
       this.log.log(`adopting job ${job.id} (${job.step_name}) of run ${run.id}`);
@@ -198,10 +210,10 @@ export class JobExecutor {
 }
 
 /** The job's input reads as provenance rows (path, size, the job that wrote them). */
-async function inputFiles(ctx: StepContext, pairs: readonly ReadPair[]): Promise<NewJobFile[]> {
+async function inputFiles(ctx: StepContext, pairs: readonly StepInput[]): Promise<NewJobFile[]> {
   const rows: NewJobFile[] = [];
   for (const pair of pairs) {
-    for (const rel of [pair.rel.r1, pair.rel.r2]) {
+    for (const rel of Object.values(pair.rel)) {
       if (rows.some((r) => r.path === rel)) continue;
       const stat = await fs.promises.stat(ctx.workspace.path(rel)).catch(() => null);
       rows.push({

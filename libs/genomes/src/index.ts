@@ -24,3 +24,4 @@ export * from './genome-job-plan';
 export * from './genome-resolver';
 export { FASTA_CONCAT_USAGE, parseFastaConcatArgs } from './fasta-concat-cli';
 export { GENOME_VERIFY_USAGE, parseGenomeVerifyArgs } from './genome-verify-cli';
+export * from './genome-queue';
