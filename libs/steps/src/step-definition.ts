@@ -10,7 +10,6 @@
 import { ConflictError } from '@qslam/common';
 import type { Job, Run } from '@qslam/db';
 import type { CommandLine } from '@qslam/jobs';
-import type { ReadPair } from './chain';
 import type { RunWorkspace } from './workspace';
 
 export class MissingInputError extends ConflictError {}
@@ -47,12 +46,24 @@ export interface StepContext {
   history: readonly Job[];
 }
 
+/**
+ * Files a job consumes, all written by one producer (a chain step's read pair, the read_mapping
+ * BAM, ...). A `ReadPair` is one.
+ */
+export interface StepInput {
+  /** Paths relative to the workspace, by role (e.g. r1, r2 or bam, bai). */
+  rel: Readonly<Record<string, string>>;
+  /** `upload` for the raw reads, else the step that wrote them. */
+  producer: string;
+  producerJobId: number | null;
+}
+
 export interface StepPlan {
   commands: CommandLine[];
   /** Output folders relative to the workspace, written under the staging folder first. */
   outputs: string[];
-  /** The read files the job consumes, recorded as its inputs (provenance). */
-  inputs: ReadPair[];
+  /** The files the job consumes, recorded as its inputs (provenance). */
+  inputs: StepInput[];
 }
 
 export interface StepVariant {

@@ -8,6 +8,7 @@ import { fastpStep } from './fastp/fastp.step';
 import { qcStep } from './qc/qc.step';
 import { readMappingStep } from './read_mapping/read-mapping.step';
 import { readlenStep } from './readlen/readlen.step';
+import { siteAnalysisStep } from './site_analysis/site-analysis.step';
 import { umiStep } from './umi/umi.step';
 import type { Job } from '@qslam/db';
 import { Staleness, staleSteps } from './chain';
@@ -31,6 +32,7 @@ const DEFINITIONS: Partial<Record<StepName, StepDefinition>> = {
   fastp: fastpStep,
   readlen: readlenStep,
   read_mapping: readMappingStep,
+  site_analysis: siteAnalysisStep,
 };
 
 export function isStepName(name: string): name is StepName {

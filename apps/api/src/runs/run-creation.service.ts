@@ -15,6 +15,7 @@ import {
   APP_CONFIG,
   AppConfig,
   InvalidInputError,
+  PayloadTooLargeError,
   SERVER_NAME,
   SERVER_VERSION,
 } from '@qslam/common';
@@ -22,6 +23,7 @@ import { Run, RunStateService } from '@qslam/db';
 import { PairSummary } from '@qslam/fastq';
 import { PARAM_GROUPS, PARAMS, ParamDef, resolveRunConfig, RunParams } from '@qslam/params';
 import { RunWorkspace, WORKSPACE_DIRS } from '@qslam/steps';
+import { checkKnownSitesBed, KNOWN_SITES_MAX_BYTES, KNOWN_SITES_PATH } from './known-sites-check';
 import { checkReadPair, storeAsGzip } from './upload-checker';
 import { READ_FILES, ReceivedUpload, receiveUpload } from './upload-receiver';
 
@@ -73,6 +75,15 @@ export class RunCreationService implements OnModuleInit {
       const { config, fields } = splitConfigField(upload.fields);
       const resolved = await resolveRunConfig(fields, config);
       const summary = await checkReadPair(upload.files.R1!.path, upload.files.R2!.path);
+      const knownSites = upload.files.known_sites;
+      if (knownSites) {
+        if (knownSites.bytes > KNOWN_SITES_MAX_BYTES) {
+          throw new PayloadTooLargeError(
+            `known_sites exceeds ${KNOWN_SITES_MAX_BYTES} bytes: a BED of known sites is small`,
+          );
+        }
+        await checkKnownSitesBed(knownSites.path);
+      }
       const ws = new RunWorkspace(this.config.runsDir, id);
       await this.finalizeWorkspace(incoming, upload, summary);
       await fs.promises.rename(incoming, ws.root);
@@ -131,6 +142,9 @@ export class RunCreationService implements OnModuleInit {
         path.join(incoming, 'rawdata', `${read}.fastq.gz`),
       );
     }
+    const knownSites = upload.files.known_sites;
+    if (knownSites)
+      await fs.promises.rename(knownSites.path, path.join(incoming, KNOWN_SITES_PATH));
     const lines = [
       `[qslam ${new Date().toISOString()}] upload received and validated`,
       ...READ_FILES.map(
@@ -140,6 +154,9 @@ export class RunCreationService implements OnModuleInit {
       `read pairs: ${summary.records}`,
       `R1: ${JSON.stringify(summary.r1)}`,
       `R2: ${JSON.stringify(summary.r2)}`,
+      ...(knownSites
+        ? [`known_sites: ${JSON.stringify(knownSites.originalName)} ${knownSites.bytes} bytes`]
+        : []),
     ];
     await fs.promises.writeFile(path.join(incoming, 'logs', 'upload.log'), lines.join('\n') + '\n');
   }

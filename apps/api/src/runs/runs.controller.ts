@@ -46,6 +46,12 @@ const CREATE_RUN_SCHEMA = {
     created_by: { type: 'string', description: 'User identifier' },
     R1: { type: 'string', format: 'binary', description: 'R1 FASTQ (.fastq.gz or plain)' },
     R2: { type: 'string', format: 'binary', description: 'R2 FASTQ, same read names and order' },
+    known_sites: {
+      type: 'string',
+      format: 'binary',
+      description:
+        'Optional BED of known integration sites (chrom, 0-based start, end[, name, score, strand]); site_analysis reports for every site how many lie within d bp on the same strand',
+    },
     config: {
       type: 'string',
       description:

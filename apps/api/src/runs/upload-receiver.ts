@@ -1,6 +1,6 @@
 /**
  * Streams a multipart `POST /runs` request to disk: text fields into memory (small, limited),
- * files `R1` and `R2` straight into the run's incoming folder (never buffered: multi-GB FASTQ
+ * files `R1` and `R2` (and the optional `known_sites` BED) straight into the run's incoming folder (never buffered: multi-GB FASTQ
  * files pass through constant memory). Anything unexpected (another file field, a repeated
  * field, a field or file over its limit, a client that disconnects) rejects the upload; the
  * caller removes the incoming folder.
@@ -14,6 +14,9 @@ import { InvalidInputError, PayloadTooLargeError } from '@qslam/common';
 
 export const READ_FILES = ['R1', 'R2'] as const;
 export type ReadFile = (typeof READ_FILES)[number];
+/** Every file field a run upload accepts: the read pair plus the optional known-sites BED. */
+export const UPLOAD_FILES = [...READ_FILES, 'known_sites'] as const;
+export type UploadFile = (typeof UPLOAD_FILES)[number];
 
 export interface ReceivedFile {
   path: string;
@@ -23,7 +26,7 @@ export interface ReceivedFile {
 
 export interface ReceivedUpload {
   fields: Record<string, string>;
-  files: Partial<Record<ReadFile, ReceivedFile>>;
+  files: Partial<Record<UploadFile, ReceivedFile>>;
 }
 
 const FIELD_LIMIT_BYTES = 1024 * 1024;
@@ -52,7 +55,7 @@ export function receiveUpload(
     };
     const bb = busboy({
       headers: req.headers,
-      limits: { fieldSize: FIELD_LIMIT_BYTES, fields: 200, files: 2, fileSize: maxFileBytes },
+      limits: { fieldSize: FIELD_LIMIT_BYTES, fields: 200, files: 3, fileSize: maxFileBytes },
     });
     bb.on('field', (name, value, info) => {
       if (info.valueTruncated) return fail(new InvalidInputError(`Form field ${name} is too long`));
@@ -61,22 +64,26 @@ export function receiveUpload(
       result.fields[name] = value;
     });
     bb.on('file', (name, stream, info) => {
-      if (!(READ_FILES as readonly string[]).includes(name) || result.files[name as ReadFile]) {
+      if (!(UPLOAD_FILES as readonly string[]).includes(name) || result.files[name as UploadFile]) {
         stream.resume();
         return fail(
-          new InvalidInputError(`Unexpected file field "${name}": send files R1 and R2 once each`),
+          new InvalidInputError(
+            `Unexpected file field "${name}": send files R1 and R2 (and optionally known_sites) once each`,
+          ),
         );
       }
       const target = path.join(dir, `${name}.upload`);
       const file: ReceivedFile = { path: target, originalName: info.filename ?? '', bytes: 0 };
-      result.files[name as ReadFile] = file;
+      result.files[name as UploadFile] = file;
       stream.on('data', (chunk: Buffer) => (file.bytes += chunk.length));
       stream.on('limit', () =>
         fail(new PayloadTooLargeError(`${name} exceeds the upload limit of ${maxFileBytes} bytes`)),
       );
       writes.push(pipeline(stream, fs.createWriteStream(target)).catch((err: Error) => fail(err)));
     });
-    bb.on('filesLimit', () => fail(new InvalidInputError('Only two files (R1, R2) are accepted')));
+    bb.on('filesLimit', () =>
+      fail(new InvalidInputError('Only the files R1, R2 and known_sites are accepted')),
+    );
     bb.on('fieldsLimit', () => fail(new InvalidInputError('Too many form fields')));
     bb.on('error', (err: Error) =>
       fail(new InvalidInputError(`Malformed multipart body: ${err.message}`)),
