@@ -81,8 +81,12 @@ export interface CloneStatistics {
 
 /** sonicLength-style estimate (Berry et al. 2012) for a set of sites. */
 export interface CellEstimate {
-  /** Estimated cells per site, in the order of the input. */
+  /** Estimated cells per site, in the order of the input: whole cells, at least the distinct lengths. */
   cells: number[];
+  /** The unrounded maximum-likelihood θ per site (same order). */
+  theta?: number[];
+  /** Gaussian smoothing bandwidth (bp) used for the length distribution; 0 = none. */
+  bandwidth?: number;
   /** The fitted fragment-length distribution (lengths with positive probability). */
   lengthDistribution: { length: number; p: number }[];
   iterations: number;
