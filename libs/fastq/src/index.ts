@@ -10,6 +10,8 @@ export * from './random';
 export * from './dna';
 export * from './sim-types';
 export * from './sim-plan';
+export * from './sim-sites';
+export * from './sim-scenarios';
 export * from './sim-reads';
 export * from './sim-writers';
 export * from './simulator';

@@ -2,7 +2,8 @@
 //
 // The molecule is written 5'->3' as R1 reads it (DOMAIN.md):
 //   r1Seq + ltrRemainder + host + revcomp(umi + r2Seq)
-// (mispriming products lack r1Seq + ltrRemainder). R1 is the first readLength bases of the
+// (mispriming products lack r1Seq + ltrRemainder; reads into the vector have them, followed by
+// the vector body instead of host DNA). R1 is the first readLength bases of the
 // molecule and R2 the first readLength bases of its reverse complement, i.e.
 //   umi + r2Seq + revcomp(host) + ...
 // When the molecule is shorter than a read, the read runs through the other end's adapter into
@@ -15,7 +16,7 @@
 import { BASES, reverseComplement } from './dna';
 import { FastqRecord } from './fastq-parser';
 import { Rng } from './random';
-import { Contig, ILLUMINA_ADAPTER, SimMolecule } from './sim-types';
+import { Contig, ILLUMINA_ADAPTER, MISPRIMED, SimMolecule } from './sim-types';
 
 /** The constant parts of every molecule. */
 export interface ReadLayout {
@@ -41,7 +42,7 @@ export function hostSequence(contig: Contig, m: SimMolecule): string {
 
 /** The whole molecule 5'->3' as R1 reads it. */
 export function moleculeSequence(host: string, m: SimMolecule, layout: ReadLayout): string {
-  const ltr = m.site >= 0 ? layout.r1Seq + layout.ltrRemainder : '';
+  const ltr = m.site !== MISPRIMED ? layout.r1Seq + layout.ltrRemainder : '';
   return ltr + host + reverseComplement(m.umi + layout.r2Seq);
 }
 

@@ -35,6 +35,13 @@ export interface SimSite extends SiteSpec {
   index: number;
 }
 
+/** A genome interval, 1-based inclusive (as in GTF). */
+export interface Region {
+  chrom: string;
+  start: number;
+  end: number;
+}
+
 /** Ground truth of one site: clone size and what the generated reads contain. */
 export interface TruthSite {
   chrom: string;
@@ -46,11 +53,17 @@ export interface TruthSite {
   reads: number;
   /** Distinct breakpoints (fragment lengths) among those read pairs. */
   fragments: number;
+  /** Distinct molecules (one per cell, each with its own UMI) among those read pairs. */
+  umis: number;
+  /** Every fragment of the site lies in a duplicated segment: it cannot be placed (MAPQ 0). */
+  multimapping: boolean;
+  /** Another site lies within CLOSE_SITE_DISTANCE bp (either strand). */
+  closeToOtherSite: boolean;
 }
 
 /** A ligated, amplifiable molecule: one cell's fragment of a site, or a mispriming product. */
 export interface SimMolecule {
-  /** Index of the site in `truth`, or -1 for mispriming. */
+  /** Index of the site in `truth`, MISPRIMED (-1) or VECTOR (-2). */
   site: number;
   chrom: string;
   /** 1-based position of the first host base read by R1 (the junction for real sites). */
@@ -95,6 +108,33 @@ export interface PcrModel {
   lengthScale: number;
 }
 
+/** The first `count` random sites are large clones of log-uniform minCells..maxCells cells. */
+export interface LargeCloneModel {
+  count: number;
+  minCells: number;
+  maxCells: number;
+}
+
+/**
+ * Sites a few bp apart: each random site gets, with probability `fraction`, a neighbour
+ * minGap..maxGap bp away (opposite strand with probability `oppositeStrand`), and with
+ * probability `triple` a second one beyond it.
+ */
+export interface CloseSiteModel {
+  fraction: number;
+  minGap: number;
+  maxGap: number;
+  oppositeStrand: number;
+  triple: number;
+}
+
+/** A fraction of the cell fragments is sheared min..max bp from the junction (unmappable). */
+export interface ShortHostModel {
+  fraction: number;
+  min: number;
+  max: number;
+}
+
 export interface LibraryOptions {
   seed: number | string;
   genome: Contig[];
@@ -119,14 +159,39 @@ export interface LibraryOptions {
   misprimingFraction?: number;
   /** Fraction of (correct) bases given a lower quality score. Default 0.01. */
   lowQualityRate?: number;
+  /** Large clones among the random sites. Default none. */
+  largeClones?: Partial<LargeCloneModel>;
+  /** Neighbours 2-10 bp away from random sites. Default none. */
+  closeSites?: Partial<CloseSiteModel>;
+  /** Fragments with a host part too short to map. Default none. */
+  shortHosts?: Partial<ShortHostModel>;
+  /**
+   * Name of the vector contig of `genome` (it must contain r1Seq + ltrRemainder, the 5' LTR end).
+   * No site or mispriming product is drawn on it. Default '' (none).
+   */
+  vectorContig?: string;
+  /** Fraction of pairs reading from the 5' LTR into the vector body. Default 0. */
+  vectorFraction?: number;
+  /**
+   * Exactly duplicated genome segments (all copies listed). Random sites never come near them;
+   * `multimappingSites` sites are placed inside, with every possible fragment inside. Default [].
+   */
+  duplicatedRegions?: Region[];
+  /** Sites placed inside duplicated segments (truth flag multimapping). Default 0. */
+  multimappingSites?: number;
+  /** Extra per-base substitution probability of the UMI per read pair (PCR errors). Default 0. */
+  umiErrorRate?: number;
 }
 
-export type ResolvedLibraryOptions = Required<
-  Omit<LibraryOptions, 'fragmentLength' | 'cloneSize' | 'pcr'>
-> & {
+type ModelOptions = 'fragmentLength' | 'cloneSize' | 'pcr' | 'largeClones' | 'closeSites';
+
+export type ResolvedLibraryOptions = Required<Omit<LibraryOptions, ModelOptions | 'shortHosts'>> & {
   fragmentLength: FragmentLengthModel;
   cloneSize: CloneSizeModel;
   pcr: PcrModel;
+  largeClones: LargeCloneModel;
+  closeSites: CloseSiteModel;
+  shortHosts: ShortHostModel;
 };
 
 export const DEFAULT_R1_SEQ = 'ATCCCTCAGACCCTTTTAGTCAGTGTGGAAAATCTC';
@@ -134,6 +199,11 @@ export const DEFAULT_LTR_REMAINDER = 'TAGCA';
 export const DEFAULT_R2_SEQ = 'GACTGCGTATCAGT';
 /** Common start of the Illumina TruSeq adapters, read after a short insert. */
 export const ILLUMINA_ADAPTER = 'AGATCGGAAGAGC';
+/** `SimMolecule.site` of a mispriming product and of a read into the vector body. */
+export const MISPRIMED = -1;
+export const VECTOR = -2;
+/** Sites closer than this (bp, either strand) are flagged closeToOtherSite in the truth. */
+export const CLOSE_SITE_DISTANCE = 10;
 
 export const LIBRARY_DEFAULTS = {
   sites: 100,
@@ -149,4 +219,12 @@ export const LIBRARY_DEFAULTS = {
   errorRate: 0.001,
   misprimingFraction: 0,
   lowQualityRate: 0.01,
+  largeClones: { count: 0, minCells: 100, maxCells: 1000 },
+  closeSites: { fraction: 0, minGap: 2, maxGap: 10, oppositeStrand: 0.5, triple: 0.2 },
+  shortHosts: { fraction: 0, min: 8, max: 19 },
+  vectorContig: '',
+  vectorFraction: 0,
+  duplicatedRegions: [] as Region[],
+  multimappingSites: 0,
+  umiErrorRate: 0,
 } as const;

@@ -146,6 +146,13 @@ export async function writeFasta(path: string, contigs: Contig[], width = 60): P
   }
 }
 
+/**
+ * Columns of truth.tsv, one row per site in site-index order (the `{siteIndex}` of read names).
+ * `position` is the 1-based junction (DOMAIN.md), `strand` the strand of R1's alignment; `reads`
+ * are the read pairs generated from the site (before any trimming or filter), `fragments` their
+ * distinct breakpoints, `umis` their distinct molecules (true UMIs, before sequencing errors);
+ * `multimapping` and `close_to_other_site` are 1 or 0.
+ */
 export const TRUTH_COLUMNS = [
   'chrom',
   'position',
@@ -153,18 +160,26 @@ export const TRUTH_COLUMNS = [
   'cells',
   'reads',
   'fragments',
+  'umis',
+  'multimapping',
+  'close_to_other_site',
 ] as const;
+
+/** One truth row as a TSV line (columns TRUTH_COLUMNS). */
+export function formatTruthRow(s: TruthSite): string {
+  const flag = (b: boolean) => (b ? '1' : '0');
+  return (
+    [s.chrom, s.position, s.strand, s.cells, s.reads, s.fragments, s.umis].join('\t') +
+    `\t${flag(s.multimapping)}\t${flag(s.closeToOtherSite)}\n`
+  );
+}
 
 /** Writes the truth table as TSV with a header line (columns TRUTH_COLUMNS). */
 export async function writeTruth(path: string, sites: TruthSite[]): Promise<void> {
   const sink = plainSink(path);
   try {
     await sink.add(TRUTH_COLUMNS.join('\t') + '\n');
-    for (const s of sites) {
-      await sink.add(
-        `${s.chrom}\t${s.position}\t${s.strand}\t${s.cells}\t${s.reads}\t${s.fragments}\n`,
-      );
-    }
+    for (const s of sites) await sink.add(formatTruthRow(s));
   } finally {
     await sink.close();
   }

@@ -7,18 +7,19 @@
 //   simulateLibrary() / writeSimulatedLibrary() combine them in memory or streaming to disk.
 // Each stage draws from its own forked random stream, so results are deterministic per seed and
 // changing one stage (say, the error model) does not reshuffle the sites. Read names are
-// `sim{index}:{siteIndex|mispriming}` with Illumina `1:N:0:1` / `2:N:0:1` comments; siteIndex
-// is the 0-based row of the truth table. See sim-reads.ts for the exact molecule layout.
+// `sim{index}:{siteIndex|mispriming|vector}` with Illumina `1:N:0:1` / `2:N:0:1` comments;
+// siteIndex is the 0-based row of the truth table. See sim-reads.ts for the exact molecule
+// layout, sim-sites.ts for where sites go, sim-scenarios.ts for ready-made libraries.
 
-import { randomBases } from './dna';
+import { BASES, randomBases } from './dna';
 import { Rng, createRng } from './random';
 import {
-  ContigSampler,
   assignPairs,
   computeTruth,
-  drawSites,
   misprimedMolecule,
   siteMolecules,
+  vectorJunction,
+  vectorMolecule,
 } from './sim-plan';
 import {
   ReadLayout,
@@ -27,16 +28,19 @@ import {
   readTemplates,
   sequenceRead,
 } from './sim-reads';
+import { ContigSampler, drawSites } from './sim-sites';
 import {
   Contig,
   ContigSpec,
   LIBRARY_DEFAULTS,
   LibraryOptions,
+  MISPRIMED,
   ResolvedLibraryOptions,
   SimMolecule,
   SimPair,
   SimSite,
   TruthSite,
+  VECTOR,
 } from './sim-types';
 import { GzipWriteOptions, writeFastqPairGz, writeTruth } from './sim-writers';
 
@@ -78,6 +82,29 @@ function checkOptions(o: ResolvedLibraryOptions): void {
   }
   if (!Number.isInteger(o.umiLength) || o.umiLength < 0) throw new RangeError('bad umiLength');
   if (o.genome.length === 0) throw new RangeError('the genome has no contigs');
+  const fraction = (name: string, v: number) => {
+    if (!(v >= 0 && v <= 1)) throw new RangeError(`${name} must be in [0, 1]`);
+  };
+  fraction('vectorFraction', o.vectorFraction);
+  fraction('umiErrorRate', o.umiErrorRate);
+  fraction('shortHosts.fraction', o.shortHosts.fraction);
+  fraction('closeSites.fraction', o.closeSites.fraction);
+  if (o.misprimingFraction + o.vectorFraction > 1) {
+    throw new RangeError('misprimingFraction + vectorFraction must be <= 1');
+  }
+  if (o.vectorFraction > 0 && !o.genome.some((c) => c.name === o.vectorContig)) {
+    throw new RangeError(
+      `vectorFraction needs the vector contig '${o.vectorContig}' in the genome`,
+    );
+  }
+  const c = o.closeSites;
+  if (!(c.minGap >= 1 && c.maxGap >= c.minGap)) throw new RangeError('bad closeSites gaps');
+  const s = o.shortHosts;
+  if (!(s.min >= 1 && s.max >= s.min)) throw new RangeError('bad shortHosts range');
+  const l = o.largeClones;
+  if (!(l.count >= 0 && l.minCells >= 1 && l.maxCells >= l.minCells)) {
+    throw new RangeError('bad largeClones');
+  }
 }
 
 /** Options with defaults filled in and checked. */
@@ -100,6 +127,14 @@ export function resolveLibraryOptions(opts: LibraryOptions): ResolvedLibraryOpti
     errorRate: opts.errorRate ?? d.errorRate,
     misprimingFraction: opts.misprimingFraction ?? d.misprimingFraction,
     lowQualityRate: opts.lowQualityRate ?? d.lowQualityRate,
+    largeClones: { ...d.largeClones, ...opts.largeClones },
+    closeSites: { ...d.closeSites, ...opts.closeSites },
+    shortHosts: { ...d.shortHosts, ...opts.shortHosts },
+    vectorContig: opts.vectorContig ?? d.vectorContig,
+    vectorFraction: opts.vectorFraction ?? d.vectorFraction,
+    duplicatedRegions: opts.duplicatedRegions ?? d.duplicatedRegions,
+    multimappingSites: opts.multimappingSites ?? d.multimappingSites,
+    umiErrorRate: opts.umiErrorRate ?? d.umiErrorRate,
   };
   checkOptions(resolved);
   return resolved;
@@ -109,7 +144,7 @@ export function resolveLibraryOptions(opts: LibraryOptions): ResolvedLibraryOpti
 export function planLibrary(opts: LibraryOptions): LibraryPlan {
   const options = resolveLibraryOptions(opts);
   const root = createRng(options.seed);
-  const contigs = new ContigSampler(options.genome);
+  const contigs = hostSampler(options);
   const sites = drawSites(root.fork('sites'), contigs, options);
   const fragmentRng = root.fork('fragments');
   const molecules = sites.flatMap((s) => siteMolecules(fragmentRng, s, contigs, options));
@@ -118,37 +153,68 @@ export function planLibrary(opts: LibraryOptions): LibraryPlan {
     molecules,
     options.pairs,
     options.misprimingFraction,
+    options.vectorFraction,
   );
   return {
     options,
     sites,
     molecules,
     assignment,
-    truth: computeTruth(sites, molecules, assignment),
+    truth: computeTruth(sites, molecules, assignment, contigs, options),
   };
+}
+
+function hostSampler(o: ResolvedLibraryOptions): ContigSampler {
+  return new ContigSampler(o.genome, o.vectorContig === '' ? [] : [o.vectorContig]);
+}
+
+/** The molecule with independent substitutions in its UMI (itself when none happened). */
+function umiWithErrors(rng: Rng, molecule: SimMolecule, rate: number): SimMolecule {
+  if (rate === 0 || molecule.umi.length === 0) return molecule;
+  let umi: string[] | undefined;
+  for (let i = rng.geometric(rate); i < molecule.umi.length; i += 1 + rng.geometric(rate)) {
+    umi ??= [...molecule.umi];
+    umi[i] = BASES[(BASES.indexOf(umi[i]) + rng.int(1, 3)) % 4];
+  }
+  return umi === undefined ? molecule : { ...molecule, umi: umi.join('') };
+}
+
+function pairLabel(site: number): string {
+  if (site === MISPRIMED) return 'mispriming';
+  return site === VECTOR ? 'vector' : String(site);
 }
 
 /** Read pairs of a plan, generated lazily in pair order. */
 export function* generatePairs(plan: LibraryPlan): Generator<SimPair> {
   const o = plan.options;
-  const contigs = new ContigSampler(o.genome);
+  const contigs = hostSampler(o);
   const layout: ReadLayout = o;
   const templates = new Map<SimMolecule, [string, string]>();
   const readRng = createRng(o.seed).fork('reads');
   const misprimeRng = createRng(o.seed).fork('mispriming');
+  const vectorRng = createRng(o.seed).fork('vector');
+  const umiRng = createRng(o.seed).fork('umi-errors');
+  const vector = o.vectorFraction > 0 ? contigs.get(o.vectorContig) : undefined;
+  const junction = vector ? vectorJunction(vector, o) : 0;
+  const noise = (m: number): SimMolecule =>
+    m === VECTOR && vector
+      ? vectorMolecule(vectorRng, vector, junction, o)
+      : misprimedMolecule(misprimeRng, contigs, o);
   for (let index = 0; index < plan.assignment.length; index++) {
     const m = plan.assignment[index];
-    const molecule = m < 0 ? misprimedMolecule(misprimeRng, contigs, o) : plan.molecules[m];
-    let reads = templates.get(molecule);
+    const planned = m < 0 ? noise(m) : plan.molecules[m];
+    const molecule = umiWithErrors(umiRng, planned, o.umiErrorRate);
+    const cached = m >= 0 && molecule === planned;
+    let reads = cached ? templates.get(molecule) : undefined;
     if (reads === undefined) {
       const host = hostSequence(contigs.get(molecule.chrom), molecule);
       reads = readTemplates(moleculeSequence(host, molecule, layout), o.readLength);
-      if (m >= 0) templates.set(molecule, reads);
+      if (cached) templates.set(molecule, reads);
     }
-    const name = `sim${index}:${m < 0 ? 'mispriming' : molecule.site}`;
+    const name = `sim${index}:${pairLabel(planned.site)}`;
     const r1 = sequenceRead(readRng, `${name} 1:N:0:1`, reads[0], o);
     const r2 = sequenceRead(readRng, `${name} 2:N:0:1`, reads[1], o);
-    yield { index, molecule, r1, r2 };
+    yield { index, molecule: planned, r1, r2 };
   }
 }
 

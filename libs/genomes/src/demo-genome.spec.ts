@@ -91,6 +91,28 @@ describe('buildDemoGenome', () => {
     expect(vector.indexOf(ltr)).toBe(600 - ltr.length);
   });
 
+  it('copies 2-5 kb segments exactly to another place, none overlapping', () => {
+    expect(genome.duplications).toHaveLength(DEMO_GENOME_DEFAULTS.duplications);
+    const seq = (r: { chrom: string; start: number; end: number }) =>
+      genome.contigs.find((c) => c.name === r.chrom)!.seq.slice(r.start - 1, r.end);
+    const regions = genome.duplications.flatMap((d) => [d.source, d.copy]);
+    for (const d of genome.duplications) {
+      const length = d.source.end - d.source.start + 1;
+      expect(length).toBeGreaterThanOrEqual(2000);
+      expect(length).toBeLessThanOrEqual(5000);
+      expect(d.copy.end - d.copy.start + 1).toBe(length);
+      expect(seq(d.copy)).toBe(seq(d.source));
+    }
+    for (const a of regions) {
+      for (const b of regions) {
+        if (a !== b && a.chrom === b.chrom) expect(a.end < b.start || b.end < a.start).toBe(true);
+      }
+    }
+    // Chromosomes too small for any copy: none, and no error.
+    const tiny = buildDemoGenome({ chromosomes: [{ name: 'c1', length: 3000 }], genesPerMb: 0 });
+    expect(tiny.duplications).toEqual([]);
+  });
+
   it('places ~30 genes per Mb, on both strands, inside their chromosome, not overlapping', () => {
     expect(genome.genes).toHaveLength(18);
     expect(new Set(genome.genes.map((g) => g.strand))).toEqual(new Set(['+', '-']));
@@ -139,6 +161,7 @@ describe('formatGtf', () => {
     const genome: DemoGenome = {
       contigs: [],
       vectorContigs: [],
+      duplications: [],
       genes: [
         {
           chrom: 'chr1',
@@ -172,7 +195,18 @@ describe('writeDemoGenome with the real tools', () => {
   it('writes files that bwa index and samtools faidx accept, and reads map to it', async () => {
     const out = join(dir, 'demo');
     const { files, genome } = await writeDemoGenome(out, { seed: 7 });
-    expect(readdirSync(out).sort()).toEqual(['genes.gtf', 'genome.fa', 'vector_contigs.txt']);
+    expect(readdirSync(out).sort()).toEqual([
+      'duplications.bed',
+      'genes.gtf',
+      'genome.fa',
+      'vector_contigs.txt',
+    ]);
+    const bed = readFileSync(files.duplications, 'utf8').trim().split('\n');
+    expect(bed).toHaveLength(2 * genome.duplications.length);
+    const [first] = genome.duplications;
+    expect(bed[0]).toBe(
+      `${first.source.chrom}\t${first.source.start - 1}\t${first.source.end}\tdup1`,
+    );
     expect(readFileSync(files.vectorContigs, 'utf8')).toBe('vector\n');
 
     const fasta = parseFasta(readFileSync(files.fasta, 'latin1'));
@@ -252,7 +286,7 @@ describe('demo-genome-cli', () => {
     const stdout = run([...args, '--out', a, '--seed', '5', '--sizes', '50000,30000'], repo);
     expect(stdout).toContain('demo-genome: 3 contigs (84000 bp), 3 genes');
     run([...args, '--out', b, '--seed', '5', '--sizes', '50000,30000'], repo);
-    for (const file of ['genome.fa', 'genes.gtf', 'vector_contigs.txt']) {
+    for (const file of ['genome.fa', 'genes.gtf', 'vector_contigs.txt', 'duplications.bed']) {
       expect(readFileSync(join(a, file)).equals(readFileSync(join(b, file)))).toBe(true);
     }
     const bad = spawnSync(args[0], [...args.slice(1), '--out', a, '--sizes', 'x'], { cwd: repo });

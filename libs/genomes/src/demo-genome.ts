@@ -8,9 +8,13 @@
 // order (as in GENCODE). The vector stands for an integrated provirus: 5' LTR, internal region,
 // 3' LTR, each LTR ending with the default LTR primer (r1_seq) and the remaining LTR bases
 // (TAGCA) - so reads that run from the 5' LTR into the vector body map to the vector contig.
+// Segmental duplications (4 by default, 2-5 kb each) copy a chromosome segment exactly over
+// another place, so that reads from them map equally well to both copies (MAPQ 0): the
+// simulator places multimapping sites there, and duplications.bed lists every copy.
 // Everything is drawn from one seed, a separate random stream per part (chromosomes, genes,
-// vector), so changing the gene density does not change the chromosome sequences. Files are
-// written under a temporary name and renamed, so a file that exists is complete.
+// vector, duplications), so changing the gene density does not change the chromosome
+// sequences. Files are written under a temporary name and renamed, so a file that exists is
+// complete.
 
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,6 +25,7 @@ import {
   DEFAULT_LTR_REMAINDER,
   DEFAULT_R1_SEQ,
   randomBases,
+  Region,
   Rng,
   Seed,
   simulateGenome,
@@ -37,6 +42,8 @@ export interface DemoGenomeOptions {
   vectorLength?: number;
   /** The LTR end the reads start with: r1_seq followed by the remaining LTR bases. */
   ltrEnd?: string;
+  /** Segmental duplications to make (fewer when the chromosomes are too small). */
+  duplications?: number;
 }
 
 export const DEMO_GENOME_DEFAULTS = {
@@ -50,7 +57,11 @@ export const DEMO_GENOME_DEFAULTS = {
   vectorName: 'vector',
   vectorLength: 4000,
   ltrEnd: DEFAULT_R1_SEQ + DEFAULT_LTR_REMAINDER,
+  duplications: 4,
 } as const;
+
+/** Length range of a segmental duplication, and the gap kept between any two copies. */
+export const DUPLICATION_LENGTH = { min: 2000, max: 5000, gap: 1000 } as const;
 
 /** Length of each LTR copy in the vector (U3 and R stand-ins plus the LTR end). */
 const LTR_LENGTH = 600;
@@ -70,17 +81,27 @@ export interface DemoGene {
   exons: [number, number][];
 }
 
+/** An exact copy of `source` over `copy` (1-based inclusive, same length). */
+export interface DemoDuplication {
+  name: string;
+  source: Region;
+  copy: Region;
+}
+
 export interface DemoGenome {
   /** Chromosomes, then the vector contig. */
   contigs: Contig[];
   genes: DemoGene[];
   vectorContigs: string[];
+  duplications: DemoDuplication[];
 }
 
 export interface DemoGenomeFiles {
   fasta: string;
   gtf: string;
   vectorContigs: string;
+  /** BED (0-based half-open) of every copy of every duplication; name = the duplication. */
+  duplications: string;
 }
 
 /** Segment lengths summing to `total`, each >= MIN_SEGMENT, the rest shared by weight. */
@@ -146,6 +167,47 @@ function vectorContig(rng: Rng, name: string, length: number, ltrEnd: string): C
   return { name, seq: ltr + randomBases(rng, length - 2 * LTR_LENGTH) + ltr };
 }
 
+function overlaps(a: Region, b: Region, gap: number): boolean {
+  return a.chrom === b.chrom && a.start <= b.end + gap && b.start <= a.end + gap;
+}
+
+function drawRegion(rng: Rng, chromosomes: Contig[], length: number): Region | undefined {
+  const chrom = chromosomes[rng.int(0, chromosomes.length - 1)];
+  if (chrom.seq.length < length) return undefined;
+  const start = rng.int(1, chrom.seq.length - length + 1);
+  return { chrom: chrom.name, start, end: start + length - 1 };
+}
+
+/** Copies segments over other places of the chromosomes (in place); returns what was copied. */
+function duplicateSegments(rng: Rng, chromosomes: Contig[], count: number): DemoDuplication[] {
+  const out: DemoDuplication[] = [];
+  const taken: Region[] = [];
+  const free = (r: Region | undefined): r is Region =>
+    r !== undefined && !taken.some((t) => overlaps(t, r, DUPLICATION_LENGTH.gap));
+  for (let attempt = 0; out.length < count && attempt < 100 * count; attempt++) {
+    const length = rng.int(DUPLICATION_LENGTH.min, DUPLICATION_LENGTH.max);
+    const source = drawRegion(rng, chromosomes, length);
+    const copy = drawRegion(rng, chromosomes, length);
+    if (!free(source) || !free(copy) || overlaps(source, copy, DUPLICATION_LENGTH.gap)) continue;
+    const from = chromosomes.find((c) => c.name === source.chrom) as Contig;
+    const to = chromosomes.find((c) => c.name === copy.chrom) as Contig;
+    const segment = from.seq.slice(source.start - 1, source.end);
+    to.seq = to.seq.slice(0, copy.start - 1) + segment + to.seq.slice(copy.end);
+    taken.push(source, copy);
+    out.push({ name: `dup${out.length + 1}`, source, copy });
+  }
+  return out;
+}
+
+/** The duplications as BED lines (both copies of each). */
+export function formatDuplicationsBed(duplications: DemoDuplication[]): string {
+  return duplications
+    .flatMap((d) =>
+      [d.source, d.copy].map((r) => `${r.chrom}\t${r.start - 1}\t${r.end}\t${d.name}\n`),
+    )
+    .join('');
+}
+
 /** Builds the demo genome in memory (deterministic per seed). */
 export function buildDemoGenome(options: DemoGenomeOptions = {}): DemoGenome {
   const d = DEMO_GENOME_DEFAULTS;
@@ -156,6 +218,7 @@ export function buildDemoGenome(options: DemoGenomeOptions = {}): DemoGenome {
     vectorName: options.vectorName ?? d.vectorName,
     vectorLength: options.vectorLength ?? d.vectorLength,
     ltrEnd: options.ltrEnd ?? d.ltrEnd,
+    duplications: options.duplications ?? d.duplications,
   };
   if (!(o.genesPerMb >= 0)) throw new RangeError('genesPerMb must be >= 0');
   if (o.chromosomes.some((c) => c.name === o.vectorName)) {
@@ -163,13 +226,19 @@ export function buildDemoGenome(options: DemoGenomeOptions = {}): DemoGenome {
   }
   const root = createRng(o.seed);
   const chromosomes = simulateGenome(root.fork('chromosomes'), { contigs: [...o.chromosomes] });
+  const duplications = duplicateSegments(root.fork('duplications'), chromosomes, o.duplications);
   const geneRng = root.fork('genes');
   const genes: DemoGene[] = [];
   for (const chrom of o.chromosomes) {
     genes.push(...genesOn(geneRng, chrom, o.genesPerMb, genes.length + 1));
   }
   const vector = vectorContig(root.fork('vector'), o.vectorName, o.vectorLength, o.ltrEnd);
-  return { contigs: [...chromosomes, vector], genes, vectorContigs: [vector.name] };
+  return {
+    contigs: [...chromosomes, vector],
+    genes,
+    vectorContigs: [vector.name],
+    duplications,
+  };
 }
 
 function attributes(pairs: [string, string][]): string {
@@ -206,7 +275,7 @@ async function writeAtomically(path: string, write: (tmp: string) => Promise<voi
   await rename(tmp, path);
 }
 
-/** Writes genome.fa, genes.gtf and vector_contigs.txt into `dir` (created). */
+/** Writes genome.fa, genes.gtf, vector_contigs.txt and duplications.bed into `dir` (created). */
 export async function writeDemoGenome(
   dir: string,
   options: DemoGenomeOptions = {},
@@ -217,12 +286,16 @@ export async function writeDemoGenome(
     fasta: join(dir, 'genome.fa'),
     gtf: join(dir, 'genes.gtf'),
     vectorContigs: join(dir, 'vector_contigs.txt'),
+    duplications: join(dir, 'duplications.bed'),
   };
   const build = `qslam-demo-seed-${String(options.seed ?? DEMO_GENOME_DEFAULTS.seed)}`;
   await writeAtomically(files.fasta, (tmp) => writeFasta(tmp, genome.contigs));
   await writeAtomically(files.gtf, (tmp) => writeFile(tmp, formatGtf(genome.genes, build)));
   await writeAtomically(files.vectorContigs, (tmp) =>
     writeFile(tmp, genome.vectorContigs.join('\n') + '\n'),
+  );
+  await writeAtomically(files.duplications, (tmp) =>
+    writeFile(tmp, formatDuplicationsBed(genome.duplications)),
   );
   return { files, genome };
 }
