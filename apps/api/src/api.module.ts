@@ -5,6 +5,9 @@ import { DbModule } from '@qslam/db';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { FilesController } from './files/files.controller';
 import { FilesService } from './files/files.service';
+import { GenomeQueueService } from './genomes/genome-queue.service';
+import { GenomesController } from './genomes/genomes.controller';
+import { GenomesService } from './genomes/genomes.service';
 import { StepQueueService } from './queue/step-queue.service';
 import { RunCreationService } from './runs/run-creation.service';
 import { RunsController } from './runs/runs.controller';
@@ -17,7 +20,13 @@ import { SystemService } from './system/system.service';
 @Module({
   imports: [ConfigModule, DbModule],
   // SystemController first: its literal routes must win over runs/:id patterns.
-  controllers: [SystemController, RunsController, FilesController, StepsController],
+  controllers: [
+    SystemController,
+    RunsController,
+    FilesController,
+    StepsController,
+    GenomesController,
+  ],
   providers: [
     { provide: APP_FILTER, useClass: DomainExceptionFilter },
     StepQueueService,
@@ -26,6 +35,8 @@ import { SystemService } from './system/system.service';
     StepsService,
     FilesService,
     SystemService,
+    GenomeQueueService,
+    GenomesService,
   ],
 })
 export class ApiModule {}

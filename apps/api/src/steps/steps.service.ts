@@ -19,6 +19,7 @@ import {
 } from '@qslam/common';
 import { Job, JobsRepository, RunStateService } from '@qslam/db';
 import { StepContext, stepDefinition } from '@qslam/steps';
+import { GenomeForStart, GenomesService } from '../genomes/genomes.service';
 import { StepQueueService } from '../queue/step-queue.service';
 import { jobView } from '../runs/run-views';
 import { RunsService } from '../runs/runs.service';
@@ -34,6 +35,7 @@ export class StepsService {
     private readonly jobs: JobsRepository,
     private readonly state: RunStateService,
     private readonly queue: StepQueueService,
+    private readonly genomes: GenomesService,
   ) {}
 
   async start(runId: string, step: string, query: Record<string, unknown>) {
@@ -58,6 +60,12 @@ export class StepsService {
       threads: this.config.threadsPerJob,
       history: await this.jobs.history(runId),
     };
+    // Genome (issue #4): 409 when missing; an install to create or join after the job exists.
+    let genome: GenomeForStart | null = null;
+    if (def.needsGenome) {
+      genome = await this.genomes.genomeForStart(run, step);
+      ctx.genome = genome.genome;
+    }
     def.plan(ctx, os.tmpdir()); // prerequisite check: throws MissingInputError (409)
     const job = await this.state.createJob(
       runId,
@@ -66,6 +74,7 @@ export class StepsService {
       (id) => workspace.jobFiles(step, id).log,
     );
     try {
+      await genome?.install?.();
       await this.queue.enqueue({ jobId: job.id, runId, step });
     } catch (err) {
       await this.state.transition(job.id, 'failed', { error_message: (err as Error).message });

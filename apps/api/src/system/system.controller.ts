@@ -1,13 +1,18 @@
 /** System endpoints (spec §6) and the health check used by docker compose. */
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
+import { GENOME_SCHEMA } from '../genomes/genome-views';
+import { GenomesService } from '../genomes/genomes.service';
 import { SystemService } from './system.service';
 
 @ApiTags('system')
 @Controller()
 export class SystemController {
-  constructor(private readonly system: SystemService) {}
+  constructor(
+    private readonly system: SystemService,
+    private readonly genomes: GenomesService,
+  ) {}
 
   @Get('system/status')
   @ApiOperation({
@@ -21,6 +26,22 @@ export class SystemController {
   @ApiOperation({ summary: 'Server name, version, deployment mode, steps and tool versions' })
   info() {
     return this.system.info();
+  }
+
+  @Get('system/genomes')
+  @ApiOperation({ summary: 'Reference genomes with their status (installing, ready, failed)' })
+  @ApiOkResponse({
+    description: '{genomes: [...], total}',
+    schema: {
+      type: 'object',
+      properties: {
+        genomes: { type: 'array', items: GENOME_SCHEMA },
+        total: { type: 'integer' },
+      },
+    },
+  })
+  genomesList() {
+    return this.genomes.list();
   }
 
   @Get('health')
