@@ -56,8 +56,14 @@ function allPairsClusters(m: Map<string, number>): number {
     n++;
     const seen = new Set([u]);
     const queue = [u];
-    while (queue.length)
-      for (const v of adj.get(queue.shift()!)!) if (!seen.has(v)) (seen.add(v), queue.push(v));
+    while (queue.length > 0) {
+      for (const v of adj.get(queue.shift()!)!) {
+        if (!seen.has(v)) {
+          seen.add(v);
+          queue.push(v);
+        }
+      }
+    }
     seen.forEach((v) => found.add(v));
   }
   return n;
