@@ -1,0 +1,157 @@
+/**
+ * The input of the site-analysis speed benchmark: a sorted, indexed BAM of simulated qsLAM-PCR
+ * read pairs on the demo genome, made the way the pipeline makes it, and cached because bwa on
+ * 1M pairs takes minutes on two cores.
+ *
+ *   demo genome (writeDemoGenome)       genome/genome.fa, genes.gtf, vector_contigs.txt
+ *   simulator on its chromosomes        reads/R1.fastq.gz, R2.fastq.gz, truth.tsv
+ *   umi step tool (umi-cli, UMI on R2)  umi/R1.fastq.gz, R2.fastq.gz (UMI in the read names)
+ *   cutadapt, the pipeline's 2 passes   cutPrimer/R1.fastq.gz, R2.fastq.gz (run defaults)
+ *   bwa index; bwa mem | samtools sort  bwa/aligned.sorted.bam (+ .bai)
+ *
+ * The cache directory is keyed by every option that changes the data; each stage writes under a
+ * temporary name or a marker file and is skipped when its result exists, so an interrupted build
+ * resumes. The simulator is called as a library because its CLI draws a genome of its own (it
+ * has no option for a given FASTA); reads are drawn on the demo genome's host chromosomes only
+ * (none on the vector contig).
+ */
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeSimulatedLibrary } from '@qslam/fastq';
+import { DEMO_GENOME_DEFAULTS, writeDemoGenome } from '@qslam/genomes';
+import { defaultParams } from '@qslam/params';
+import { cutadaptPassCommand } from '../../libs/steps/src/cutadapt/cutadapt.step';
+import { projectToolArgv } from '../../libs/steps/src/project-tool';
+import { runPipe, runTool } from './tool-process';
+
+export interface SpeedDataOptions {
+  pairs: number;
+  seed: number;
+  /** Random integration sites of the simulated library. */
+  sites: number;
+  umiLength: number;
+  mispriming: number;
+  threads: number;
+  cacheRoot: string;
+}
+
+export interface SpeedData {
+  dir: string;
+  bam: string;
+  fasta: string;
+  gtf: string;
+  vectorContig: string;
+  truth: string;
+}
+
+type Log = (message: string) => void;
+
+/** Cache directory of one data set: every option that changes the data is in its name. */
+export function speedDataDir(o: SpeedDataOptions): string {
+  const key = `site-speed-v1-p${o.pairs}-s${o.seed}-sites${o.sites}-umi${o.umiLength}-mis${o.mispriming}`;
+  return join(o.cacheRoot, key);
+}
+
+async function stage(
+  log: Log,
+  name: string,
+  done: string,
+  build: () => Promise<void>,
+): Promise<void> {
+  if (existsSync(done)) {
+    log(`${name}: cached`);
+    return;
+  }
+  const t0 = Date.now();
+  await build();
+  log(`${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+/** The pipeline's cutadapt command lines with the run defaults (each a single process). */
+function cutadaptArgv(read: 'r1' | 'r2', io: Parameters<typeof cutadaptPassCommand>[2], t: number) {
+  const run = { ...defaultParams(), id: 'site-speed' } as unknown as Parameters<
+    typeof cutadaptPassCommand
+  >[0];
+  const [only] = cutadaptPassCommand(run, read, io, t);
+  return only.argv;
+}
+
+/** Builds (or finds in the cache) the benchmark BAM; returns its files. */
+export async function ensureSpeedBam(o: SpeedDataOptions, log: Log): Promise<SpeedData> {
+  const dir = speedDataDir(o);
+  const path = (...parts: string[]) => join(dir, ...parts);
+  const data: SpeedData = {
+    dir,
+    bam: path('bwa', 'aligned.sorted.bam'),
+    fasta: path('genome', 'genome.fa'),
+    gtf: path('genome', 'genes.gtf'),
+    vectorContig: DEMO_GENOME_DEFAULTS.vectorName,
+    truth: path('reads', 'truth.tsv'),
+  };
+  for (const sub of ['genome', 'reads', 'umi', 'cutPrimer', 'bwa']) {
+    mkdirSync(path(sub), { recursive: true });
+  }
+  await stage(log, 'demo genome + simulated reads', path('reads', '.done'), async () => {
+    const { genome } = await writeDemoGenome(path('genome'), { seed: o.seed });
+    const hosts = genome.contigs.filter((c) => !genome.vectorContigs.includes(c.name));
+    await writeSimulatedLibrary(
+      {
+        seed: o.seed,
+        genome: hosts,
+        pairs: o.pairs,
+        sites: o.sites,
+        umiLength: o.umiLength,
+        misprimingFraction: o.mispriming,
+      },
+      { r1: path('reads', 'R1.fastq.gz'), r2: path('reads', 'R2.fastq.gz'), truth: data.truth },
+    );
+    writeFileSync(path('reads', '.done'), JSON.stringify(o) + '\n');
+  });
+  const pair = (sub: string) => ({ r1: path(sub, 'R1.fastq.gz'), r2: path(sub, 'R2.fastq.gz') });
+  await stage(log, 'umi (umi-cli, UMI = first 10 bases of R2)', path('umi', '.done'), async () => {
+    const out = pair('umi');
+    await runTool([
+      ...projectToolArgv('preprocess/src/umi/umi-cli'),
+      ...['--r1', pair('reads').r1, '--r2', pair('reads').r2],
+      ...['--out-r1', out.r1, '--out-r2', out.r2, '--read', 'R2'],
+      ...['--pattern', 'N'.repeat(o.umiLength), '--report', path('umi', 'umi_report.json')],
+    ]);
+    writeFileSync(path('umi', '.done'), '');
+  });
+  await stage(log, 'cutadapt (2 passes)', path('cutPrimer', '.done'), async () => {
+    const mid = pair('cutPrimer/pass1');
+    mkdirSync(path('cutPrimer', 'pass1'), { recursive: true });
+    const report = (name: string) => path('cutPrimer', name);
+    const io1 = { input: pair('umi'), output: mid, report: report('cutadapt_r1.json') };
+    await runTool(cutadaptArgv('r1', io1, o.threads));
+    const io2 = { input: mid, output: pair('cutPrimer'), report: report('cutadapt_r2.json') };
+    await runTool(cutadaptArgv('r2', io2, o.threads));
+    rmSync(path('cutPrimer', 'pass1'), { recursive: true, force: true });
+    writeFileSync(path('cutPrimer', '.done'), '');
+  });
+  await stage(log, 'bwa index', `${data.fasta}.sa`, () => runTool(['bwa', 'index', data.fasta]));
+  await stage(log, 'bwa mem | samtools sort, samtools index', `${data.bam}.bai`, async () => {
+    const partial = path('bwa', 'partial.bam');
+    const reads = pair('cutPrimer');
+    const threads = String(o.threads);
+    await runPipe(
+      ['bwa', 'mem', '-t', threads, data.fasta, reads.r1, reads.r2],
+      [
+        'samtools',
+        'sort',
+        '-@',
+        threads,
+        '-m',
+        '1G',
+        '-T',
+        path('bwa', 'sort'),
+        '-o',
+        partial,
+        '-',
+      ],
+    );
+    renameSync(partial, data.bam);
+    await runTool(['samtools', 'index', data.bam]);
+  });
+  return data;
+}
