@@ -15,3 +15,4 @@ export * from './sim-scenarios';
 export * from './sim-reads';
 export * from './sim-writers';
 export * from './simulator';
+export * from './site-truth';
