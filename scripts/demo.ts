@@ -25,13 +25,17 @@ const PAIRS = Number(process.env.QSLAM_DEMO_PAIRS ?? 20000);
 const UMI_LENGTH = 10;
 const STEPS = ['qc', 'umi', 'cutadapt', 'fastp', 'readlen', 'read_mapping', 'site_analysis'];
 
+// Loosely typed JSON documents of the API (this client prints them, it does not model them).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const say = (text: string) => console.log(`[demo] ${text}`);
 
-async function api(method: string, url: string, body?: FormData): Promise<any> {
+async function api(method: string, url: string, body?: FormData): Promise<Json> {
   const res = await fetch(`${BASE}${url}`, { method, body });
   const text = await res.text();
-  let json: any = null;
+  let json: Json;
   try {
     json = JSON.parse(text);
   } catch {
@@ -108,7 +112,7 @@ async function runStep(runId: string, step: string): Promise<void> {
   const { job_id } = await api('POST', `/runs/${runId}/${step}`);
   const job = await waitFor(step, async () => {
     const status = await api('GET', `/runs/${runId}/status`);
-    const entry = status.step_history.find((h: any) => h.job_id === job_id);
+    const entry = status.step_history.find((h: Json) => h.job_id === job_id);
     return ['completed', 'failed', 'killed'].includes(entry?.status) ? entry : null;
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -120,8 +124,8 @@ async function runStep(runId: string, step: string): Promise<void> {
   say(`${step.padEnd(13)} completed in ${seconds} s`);
 }
 
-function printSites(result: any): void {
-  const rows: any[] = result.top_sites ?? [];
+function printSites(result: Json): void {
+  const rows: Json[] = result.top_sites ?? [];
   const header = [
     'chrom',
     'position',

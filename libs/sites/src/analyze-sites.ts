@@ -12,7 +12,8 @@ import { writeFileAtomic, writeFragmentsBed, writeSiteTsv } from './site-files';
 import { SiteAnalysisOptions, resolveSiteOptions } from './site-options';
 import { SiteSummary, buildPlotData, buildSummary } from './site-summary';
 import { BuiltTable, buildTable } from './site-tables';
-import { writePlotsIfAvailable, writeSitesWorkbookIfAvailable } from './report-writers-fallback';
+import { writePlots } from './report/plots';
+import { writeSitesWorkbook } from './report/xlsx';
 import { SiteTable } from './types';
 
 export interface SiteAnalysisResult {
@@ -78,16 +79,13 @@ export async function analyzeSites(options: SiteAnalysisOptions): Promise<SiteAn
     primary: t.d === o.mergeDistance,
     rows: t.rows,
   }));
-  if (
-    await writeSitesWorkbookIfAvailable(path.join(bed2peak, 'sites.xlsx'), tables, { ...summary })
-  ) {
-    files.push('bed2peak/sites.xlsx');
-  }
-  const plots = await writePlotsIfAvailable(
+  await writeSitesWorkbook(path.join(bed2peak, 'sites.xlsx'), tables, { ...summary });
+  files.push('bed2peak/sites.xlsx');
+  const plots = await writePlots(
     path.join(bed2peak, 'plots'),
     buildPlotData(primary, scan.references, o.vectorContigs),
   );
-  for (const name of plots ?? []) files.push(`bed2peak/plots/${name}`);
+  for (const name of plots) files.push(`bed2peak/plots/${name}`);
   files.push('bed2peak/summary.json');
   summary.files = files;
   summary.seconds.total = (Date.now() - started) / 1000;

@@ -179,15 +179,13 @@ describe('scanBam', () => {
         UNMAPPED,
       );
       const result = await scanBam(resolveSiteOptions({ bam, outDir: dir, reader }));
-      const found = result.table
-        .sorted()
-        .flatMap((s) =>
-          [...s.fragments.keys()].map((breakpoint) => ({
-            strand: s.strand,
-            position: s.position,
-            breakpoint,
-          })),
-        );
+      const found = result.table.sorted().flatMap((s) =>
+        [...s.fragments.keys()].map((breakpoint) => ({
+          strand: s.strand,
+          position: s.position,
+          breakpoint,
+        })),
+      );
       const expected = KEPT.map(([, e]) => ({
         strand: e.strand,
         position: e.position,
