@@ -79,6 +79,7 @@ export class GenomeJobExecutor {
       return false;
     }
     await fs.promises.rm(layout.stagingDir(job.id), { recursive: true, force: true });
+    await fs.promises.mkdir(layout.stagingDir(job.id), { recursive: true });
     await fs.promises.mkdir(layout.logsDir, { recursive: true });
     await fs.promises.mkdir(layout.downloadDir, { recursive: true });
     const files = layout.jobFiles(job.kind, job.id);

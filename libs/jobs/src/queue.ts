@@ -2,7 +2,7 @@
  * Names and connection settings shared by the API (producer) and workers (consumers).
  * `QSLAM_QUEUE_PREFIX` namespaces every Redis key and channel, so two stacks can share a Redis.
  */
-import { ConnectionOptions } from 'bullmq';
+import { ConnectionOptions, JobsOptions, Queue } from 'bullmq';
 
 export const STEP_QUEUE = 'steps';
 
@@ -15,6 +15,28 @@ export interface StepJobData {
 
 export function bullJobId(jobId: number): string {
   return `job-${jobId}`;
+}
+
+/**
+ * Adds a job whose BullMQ id derives from its database row. A *finished* BullMQ job under that id
+ * can only be a leftover of an earlier database on the same Redis and prefix (the data directory
+ * was reset, Redis was not): BullMQ would silently drop the new job as a duplicate and it would
+ * stay `pending` for ever, so the leftover is removed first. A waiting or active entry under the
+ * id delivers the same database row and is kept.
+ */
+export async function addJobOnce<T>(
+  queue: Queue<T>,
+  name: string,
+  data: T,
+  opts: JobsOptions & { jobId: string },
+): Promise<void> {
+  const existing = await queue.getJob(opts.jobId);
+  if (existing) {
+    const state = await existing.getState();
+    if (state === 'completed' || state === 'failed') await existing.remove();
+  }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  await queue.add(name as any, data as any, opts);
 }
 
 export function controlChannel(prefix: string): string {

@@ -3,7 +3,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig, ServiceUnavailableError } from '@qslam/common';
 import { bullGenomeJobId, GENOME_QUEUE, GenomeJobData } from '@qslam/genomes';
-import { redisConnection } from '@qslam/jobs';
+import { addJobOnce, redisConnection } from '@qslam/jobs';
 
 const ENQUEUE_TIMEOUT_MS = 5000;
 
@@ -23,7 +23,7 @@ export class GenomeQueueService implements OnApplicationShutdown {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.queue.add('genome', data, {
+        addJobOnce(this.queue, 'genome', data, {
           jobId: bullGenomeJobId(data.genomeJobId),
           removeOnComplete: { count: 1000 },
           removeOnFail: { count: 1000 },

@@ -8,6 +8,7 @@ import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig, ServiceUnavailableError } from '@qslam/common';
 import {
+  addJobOnce,
   bullJobId,
   controlChannel,
   ControlMessage,
@@ -38,7 +39,7 @@ export class StepQueueService implements OnApplicationShutdown {
   async enqueue(data: StepJobData): Promise<void> {
     try {
       await withTimeout(
-        this.queue.add(data.step, data, {
+        addJobOnce(this.queue, data.step, data, {
           jobId: bullJobId(data.jobId),
           removeOnComplete: { count: 1000 },
           removeOnFail: { count: 1000 },
