@@ -31,6 +31,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { describeCommandLine } from '../libs/jobs/src/job-script';
 import { alignerVersion } from '../libs/steps/src/read_mapping/aligner-probe';
 import { demoGenomeReads, installDemoGenome } from '../test/support/genomes';
 import { processesInGroup, TestStack } from '../test/support/stack';
@@ -163,6 +164,27 @@ function samEquivalentBytes(bam: string, threads: number): number {
   return Number(res.stdout.trim());
 }
 
+interface Phases {
+  /** POST → the job wrapper started (queue, plan, launch, the wrapper's node start-up). */
+  launch_s: number;
+  /** The wrapper's run of the command lines (pid file's startedAt → rc file written). */
+  tools_s: number;
+  /** rc written → `completed` seen (worker's 200 ms poll, move into place, summary, our poll). */
+  finish_s: number;
+}
+
+/** Where the server's time went, from the job's pid record and rc file. */
+function phasesOf(workspace: string, jobId: number, postedAt: number, doneAt: number): Phases {
+  const base = join(workspace, 'logs', `${STEP}.${jobId}`);
+  const started = Date.parse(JSON.parse(readFileSync(`${base}.pid`, 'utf8')).startedAt);
+  const rcAt = statSync(`${base}.rc`).mtimeMs;
+  return {
+    launch_s: round((started - postedAt) / 1000),
+    tools_s: round((rcAt - started) / 1000),
+    finish_s: round((doneAt - rcAt) / 1000),
+  };
+}
+
 /** The `-t` of the aligner's command line in the job script. */
 function threadsOf(commands: { argv: string[] }[][]): number {
   for (const line of commands) {
@@ -217,11 +239,14 @@ async function main(): Promise<void> {
     const handTimes: number[] = [];
     const handWritten: number[] = [];
     const watches: JobWatch[] = [];
+    const phases: Phases[] = [];
     let lastJob = 0;
     for (let i = 0; i < REPEAT; i++) {
       const watch = watchJob(workspace, STEP);
+      const postedAt = Date.now();
       const server = await runOnServer(stack, runId, STEP);
       watches.push(watch.stop());
+      phases.push(phasesOf(workspace, server.jobId, postedAt, Date.now()));
       serverTimes.push(server.s);
       lastJob = server.jobId;
       const hand = runByHand(stack, runId, STEP, server.jobId, { gnuTime: true });
@@ -229,6 +254,11 @@ async function main(): Promise<void> {
       handWritten.push(hand.fsOutputBytes ?? NaN);
     }
     console.log(`${STEP}: server ${listTimes(serverTimes)} s, by hand ${listTimes(handTimes)} s`);
+    for (const p of phases) {
+      console.log(
+        `  server phases: launch ${p.launch_s} s, tools ${p.tools_s} s, finish ${p.finish_s} s`,
+      );
+    }
 
     const script = readJobScript(stack, runId, STEP, lastJob);
     const threads = threadsOf(script.commands);
@@ -251,12 +281,15 @@ async function main(): Promise<void> {
       aligner: summary.aligner ?? { name: 'bwa', version: alignerVersion('bwa') },
       samtools: execFileSync('samtools', ['--version']).toString().split('\n')[0],
       repeat: REPEAT,
+      commands: script.commands.map((c) => describeCommandLine(c)),
       upload_s: round(uploadS),
       server_s_all: serverTimes.map((s) => round(s)),
       by_hand_s_all: handTimes.map((s) => round(s)),
       ...row,
+      server_phases: phases,
+      job_nice: Number(process.env.QSLAM_JOB_NICE ?? 10),
       mapped_pct: summary.mapped_pct ?? null,
-      pairs_mapped_input: summary.pairs ?? null,
+      pairs_into_mapping: summary.pairs ?? null,
       disk: {
         method:
           'by hand: GNU time "File system outputs" (ru_oublock × 512 = write_bytes of the whole ' +
@@ -283,7 +316,7 @@ async function main(): Promise<void> {
         `aligner: ${result.aligner.name} ${result.aligner.version}, ${result.samtools}`,
     );
     console.log(
-      `disk written per million pairs: by hand ${result.disk.by_hand_written_mb_per_million_pairs} MB ` +
+      `disk written per million simulated pairs: by hand ${result.disk.by_hand_written_mb_per_million_pairs} MB ` +
         `(GNU time), server job ≥ ${result.disk.server_job_written_mb_per_million_pairs} MB (sampled /proc io), ` +
         `outputs ${result.disk.output_mb_per_million_pairs} MB; ` +
         `the same records as SAM would be ${result.disk.sam_equivalent_mb_per_million_pairs} MB`,

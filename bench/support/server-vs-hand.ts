@@ -98,13 +98,13 @@ export function runByHand(
   const ws = join(stack.dataDir, 'runs', runId);
   const script = readJobScript(stack, runId, step, jobId);
   const lines = script.commands.map((c: CommandLine) => describeCommandLine(c));
-  const exports = Object.entries(script.env ?? {}).map(
+  const envLines = Object.entries(script.env ?? {}).map(
     ([k, v]) => `export ${k}='${v.replace(/'/g, `'\\''`)}'`,
   );
   const file = join(stack.dataDir, `by-hand-${step}.sh`);
   writeFileSync(
     file,
-    ['set -euo pipefail', ...exports, `cd '${script.cwd}'`, ...lines].join('\n') + '\n',
+    ['set -euo pipefail', ...envLines, `cd '${script.cwd}'`, ...lines].join('\n') + '\n',
   );
   const report = join(stack.dataDir, `by-hand-${step}.time`);
   const argv = options.gnuTime
