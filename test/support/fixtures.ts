@@ -11,20 +11,29 @@ export interface ReadPair {
   r2: string;
 }
 
+/** A demo-genome directory to simulate from (simulate-cli --reference), and its cache tag. */
+export interface SimReferenceDir {
+  dir: string;
+  tag: string;
+}
+
 /**
  * Simulated qsLAM-PCR read pairs (DOMAIN.md read structure) from the project's simulator,
- * cached per (pairs, seed) in the temp dir so that test files share them.
+ * cached per (pairs, seed, options) in the temp dir so that test files share them. Without
+ * `reference` the simulator draws a random 200 kb genome of its own.
  */
 export function simulatedPair(
   pairs: number,
   seed = 1,
   extra: { umi?: number; mispriming?: number } = {},
+  reference?: SimReferenceDir,
 ): ReadPair {
   const options = Object.entries(extra).flatMap(([k, v]) => [`--${k}`, String(v)]);
   const tag = Object.entries(extra)
     .map(([k, v]) => `-${k}${v}`)
     .join('');
-  const dir = join(tmpdir(), 'qslam-fixtures', `p${pairs}-s${seed}${tag}`);
+  const ref = reference ? `${reference.tag}-` : '';
+  const dir = join(tmpdir(), 'qslam-fixtures', `${ref}p${pairs}-s${seed}${tag}`);
   const r1 = join(dir, 'R1.fastq.gz');
   const r2 = join(dir, 'R2.fastq.gz');
   if (!existsSync(join(dir, 'truth.tsv'))) {
@@ -37,8 +46,7 @@ export function simulatedPair(
       String(pairs),
       '--seed',
       String(seed),
-      '--genome-size',
-      '200000',
+      ...(reference ? ['--reference', reference.dir] : ['--genome-size', '200000']),
       ...options,
     ]);
   }

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, openAsBlob } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ReadPair, simulatedPair } from './fixtures';
 import { TestStack, waitFor } from './stack';
 
 const DEMO_CLI = resolve(__dirname, '../../dist/apps/api/libs/genomes/src/demo-genome-cli.js');
@@ -16,6 +17,20 @@ export function demoGenomeFiles(seed = 1): { dir: string; fasta: string; gtf: st
     execFileSync(process.execPath, [DEMO_CLI, '--out', dir, '--seed', String(seed)]);
   }
   return { dir, fasta, gtf };
+}
+
+/**
+ * Simulated read pairs drawn from the demo genome of `genomeSeed` (simulate-cli --reference:
+ * host chromosomes, vector and duplicated regions), cached like simulatedPair.
+ */
+export function demoGenomeReads(
+  pairs: number,
+  seed = 1,
+  extra: { umi?: number; mispriming?: number } = {},
+  genomeSeed = 1,
+): ReadPair {
+  const { dir } = demoGenomeFiles(genomeSeed);
+  return simulatedPair(pairs, seed, extra, { dir, tag: `demo-genome-s${genomeSeed}` });
 }
 
 /** Waits until the genome reaches one of the statuses; returns GET /genomes/{name}. */
