@@ -5,6 +5,10 @@ export interface ServedFile {
   data: Buffer;
   /** Spread the body over about this many milliseconds (a slow mirror). */
   slowMs?: number;
+  /** Cut the connection after this many bytes of the first whole download (then serve normally). */
+  dropFirstAfter?: number;
+  /** Answer every request with this status instead (e.g. 404). */
+  status?: number;
 }
 
 export interface RecordedRequest {
@@ -69,6 +73,10 @@ export class FileServer {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
+    if (file.status) {
+      res.writeHead(file.status, { 'content-type': 'text/plain' }).end(`status ${file.status}`);
+      return;
+    }
     const total = file.data.length;
     let start = 0;
     const m = range ? /^bytes=(\d+)-$/.exec(range) : null;
@@ -89,6 +97,14 @@ export class FileServer {
     };
     res.writeHead(m ? 206 : 200, headers);
     if (req.method === 'HEAD') return void res.end();
+    if (!m && file.dropFirstAfter !== undefined) {
+      const cut = file.dropFirstAfter;
+      delete file.dropFirstAfter;
+      res.write(body.subarray(0, cut));
+      await sleep(100);
+      res.socket?.destroy();
+      return;
+    }
     const pieces = file.slowMs ? 20 : 1;
     const size = Math.ceil(body.length / pieces);
     for (let i = 0; i < pieces; i++) {
