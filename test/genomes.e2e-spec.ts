@@ -6,7 +6,7 @@
  * requests, and DELETE refused while a job uses the genome.
  * Real API and worker processes, real Redis, real bwa/samtools/tar, real HTTP.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
@@ -25,7 +25,7 @@ import { reverseComplement } from '@qslam/fastq';
 import { readFastq } from './support/fastq';
 import { FileServer } from './support/file-server';
 import { demoGenomeFiles, installDemoGenome, waitGenome } from './support/genomes';
-import { TestStack, waitFor } from './support/stack';
+import { freePort, TestStack, waitFor } from './support/stack';
 
 const SIMULATOR = resolve(__dirname, '../dist/apps/api/libs/fastq/src/simulate-cli.js');
 const UMI_LENGTH = 10;
@@ -908,5 +908,107 @@ describe('genomes (e2e)', () => {
   it('the helper installDemoGenome installs the demo genome again after a delete', async () => {
     const genome = await installDemoGenome(stack);
     expect(genome).toMatchObject({ name: 'demo', status: 'ready', vector_contigs: ['vector'] });
+  });
+});
+
+describe('npm run serve (the start command) installs the demo genome (e2e)', () => {
+  const SERVE = resolve(__dirname, '../dist/apps/api/scripts/serve.js');
+  const dataDir = mkdtempSync(join(tmpdir(), 'qslam-e2e-serve-'));
+  const prefix = `qslam-test-serve-${process.pid}`;
+
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  async function serve(extra: Record<string, string> = {}, dir = dataDir) {
+    const port = await freePort();
+    const child = spawn(process.execPath, [SERVE], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        QSLAM_DATA_DIR: dir,
+        QSLAM_QUEUE_PREFIX: prefix,
+        QSLAM_HEARTBEAT_MS: '500',
+        ...extra,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out: string[] = [];
+    child.stdout!.on('data', (c: Buffer) => out.push(c.toString()));
+    child.stderr!.on('data', (c: Buffer) => out.push(c.toString()));
+    const url = `http://127.0.0.1:${port}`;
+    const get = async (path: string) => {
+      const res = await fetch(url + path);
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const output = () => out.join('');
+    const stop = async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    };
+    return { get, output, stop };
+  }
+
+  it('adds the demo genome once the API answers, not again on the next start', async () => {
+    const first = await serve();
+    try {
+      await waitFor(
+        async () => first.output().includes('[serve] genome demo is ready'),
+        'the demo genome',
+        120_000,
+        () => first.output(),
+      );
+      expect(first.output()).toContain('[serve] installing the demo genome');
+      const genome = (await first.get('/genomes/demo')).body;
+      expect(genome).toMatchObject({
+        name: 'demo',
+        status: 'ready',
+        source: 'demo',
+        index_kind: 'bwa',
+        vector_contigs: ['vector'],
+        contig_count: 4,
+      });
+      expect(genome.annotation).toBe('index/annotation.gtf');
+    } finally {
+      await first.stop();
+    }
+    const second = await serve();
+    try {
+      await waitFor(
+        async () => second.output().includes('[serve] genome demo is ready'),
+        'the demo genome check',
+        60_000,
+        () => second.output(),
+      );
+      expect(second.output()).not.toContain('installing the demo genome');
+      expect((await second.get('/system/genomes')).body.total).toBe(1);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('skips the demo genome with QSLAM_DEMO_GENOME=0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qslam-e2e-serve0-'));
+    const server = await serve({ QSLAM_DEMO_GENOME: '0' }, dir);
+    try {
+      await waitFor(
+        async () => server.output().includes('demo genome: skipped (QSLAM_DEMO_GENOME=0)'),
+        'the skip message',
+        60_000,
+        () => server.output(),
+      );
+      await waitFor(async () => {
+        try {
+          return (await server.get('/health')).status === 200;
+        } catch {
+          return false;
+        }
+      }, 'the API');
+      expect((await server.get('/system/genomes')).body).toEqual({ genomes: [], total: 0 });
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
