@@ -15,6 +15,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +26,7 @@ import { reverseComplement } from '@qslam/fastq';
 import { readFastq } from './support/fastq';
 import { FileServer } from './support/file-server';
 import { demoGenomeFiles, installDemoGenome, waitGenome } from './support/genomes';
-import { freePort, TestStack, waitFor } from './support/stack';
+import { freePort, processesInGroup, TestStack, waitFor } from './support/stack';
 
 const SIMULATOR = resolve(__dirname, '../dist/apps/api/libs/fastq/src/simulate-cli.js');
 const UMI_LENGTH = 10;
@@ -127,6 +128,7 @@ describe('genomes (e2e)', () => {
   let indexEntries: TarEntry[];
 
   const refs = () => join(stack.dataDir, 'references');
+  const liveWorker = () => stack.workers.find((w) => w.exitCode === null && w.signalCode === null)!;
 
   beforeAll(async () => {
     library = demoLibrary(PAIRS, 5);
@@ -868,10 +870,86 @@ describe('genomes (e2e)', () => {
     expect(server.wholeDownloads(path)).toBe(1);
   });
 
+  it('fails a read_mapping job waiting for a genome whose install fails, naming the reason', async () => {
+    const url = server.serve('/vanished.tar.gz', { data: Buffer.alloc(0), status: 404 });
+    const runId = await createRun({
+      name: 'install fails',
+      genome: 'vanished',
+      genome_tar_url: url,
+    });
+    const started = await stack.post(`/runs/${runId}/read_mapping`);
+    expect(started.status).toBe(202);
+    const job = await stack.waitJob(runId, started.body.job_id, ['completed', 'failed', 'killed']);
+    expect(job.status).toBe('failed');
+    expect(job.error_message).toMatch(/^genome vanished failed to install: .*HTTP 404 Not Found/s);
+    expect((await stack.get('/genomes/vanished')).body.status).toBe('failed');
+    // Nothing of a BAM was presented as a result.
+    expect(readdirSync(join(stack.dataDir, 'runs', runId, 'bwa'))).toEqual([]);
+    expect((await stack.get(`/runs/${runId}/results/read_mapping`)).body.summary ?? null).toBe(
+      null,
+    );
+    expect((await stack.delete('/genomes/vanished')).status).toBe(200);
+  });
+
+  it('a download survives a worker crash: the next worker adopts it, still one download', async () => {
+    const path = '/adopted.tar.gz';
+    const url = server.serve(path, { data: goodTar, slowMs: 4000 });
+    const res = await stack.post('/genomes/adopted/install', { tar_url: url, sha256: goodSha });
+    expect(res.status).toBe(202);
+    const part = join(refs(), 'adopted', '.download', 'archive.part');
+    await waitFor(async () => existsSync(part) && statSync(part).size > 0, 'the download to start');
+    await stack.killWorker(liveWorker(), 'SIGKILL');
+    await stack.startWorker();
+    const genome = await waitGenome(stack, 'adopted', ['ready', 'failed']);
+    expect({ status: genome.status, error: genome.error }).toEqual({
+      status: 'ready',
+      error: null,
+    });
+    expect(genome.job.job_id).toBe(res.body.job.job_id);
+    expect(server.gets(path)).toHaveLength(1);
+    expect((await stack.delete('/genomes/adopted')).status).toBe(200);
+  });
+
+  it('a download lost with its worker fails the genome; installing again resumes it', async () => {
+    const path = '/lost.tar.gz';
+    const url = server.serve(path, { data: goodTar, slowMs: 6000 });
+    const first = await stack.post('/genomes/lost/install', { tar_url: url, sha256: goodSha });
+    expect(first.status).toBe(202);
+    const part = join(refs(), 'lost', '.download', 'archive.part');
+    await waitFor(
+      async () => existsSync(part) && statSync(part).size > goodTar.length / 4,
+      'part of the download',
+    );
+    // Worker and job both gone (a host crash): no exit status is ever written.
+    const pidFile = join(refs(), 'lost', 'logs', `install.${first.body.job.job_id}.pid`);
+    const pgid = Number(JSON.parse(readFileSync(pidFile, 'utf8')).pid);
+    await stack.killWorker(liveWorker(), 'SIGKILL');
+    process.kill(-pgid, 'SIGKILL');
+    await waitFor(async () => processesInGroup(pgid).length === 0, 'the job group to end');
+    const kept = statSync(part).size;
+    await stack.startWorker();
+    const failed = await waitGenome(stack, 'lost', ['ready', 'failed']);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/worker lost/);
+    expect(statSync(part).size).toBe(kept);
+
+    const again = await stack.post('/genomes/lost/install', { tar_url: url, sha256: goodSha });
+    expect(again.status).toBe(202);
+    const genome = await waitGenome(stack, 'lost', ['ready', 'failed']);
+    expect({ status: genome.status, error: genome.error }).toEqual({
+      status: 'ready',
+      error: null,
+    });
+    expect(server.wholeDownloads(path)).toBe(1);
+    expect(server.gets(path).map((r) => r.range)).toEqual([null, `bytes=${kept}-`]);
+    expect((await stack.get('/genomes/lost/log')).body.logs).toMatch(/resuming at/);
+    expect((await stack.delete('/genomes/lost')).status).toBe(200);
+  });
+
   it('DELETE /genomes/{name} refuses while a queued job uses it, and succeeds otherwise', async () => {
     const runId = await createRun({ name: 'delete guard', genome: 'demo' });
     // No worker: the read_mapping job stays queued.
-    await stack.killWorker(stack.workers[0], 'SIGTERM');
+    await stack.killWorker(liveWorker(), 'SIGTERM');
     const started = await stack.post(`/runs/${runId}/read_mapping`);
     expect(started.status).toBe(202);
     const refused = await stack.delete('/genomes/demo');
