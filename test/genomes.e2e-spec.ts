@@ -464,6 +464,18 @@ describe('genomes (e2e)', () => {
       execFileSync('samtools', ['view', '-c', bam, 'chr1:1-300000']).toString().trim(),
     ).not.toBe('0');
 
+    // bwa mem with the slot's threads, piped straight into samtools sort: no SAM on disk.
+    const jobId = results.job.job_id ?? results.job.id;
+    const script = JSON.parse(readFileSync(join(ws, 'logs', `read_mapping.${jobId}.json`), 'utf8'));
+    const pipe = script.commands.find((c: any[]) => c.length === 2 && c[0].argv[0] === 'bwa');
+    expect(pipe[0].argv.slice(0, 4)).toEqual(['bwa', 'mem', '-t', '1']);
+    expect(pipe[0].stdoutFile).toBeUndefined();
+    expect(pipe[1].argv.slice(0, 2)).toEqual(['samtools', 'sort']);
+    expect(pipe[1].argv.at(-1)).toBe('-');
+    expect(listTree(ws).filter((p) => /\.sam$/.test(p))).toEqual([]);
+    const log = (await stack.get(`/runs/${runId}/read_mapping/logs`)).body.logs;
+    expect(log).toMatch(/\[main\] CMD: bwa mem -t 1 /);
+
     const records = samRecords(bam);
     const primaryR1 = records.filter((r) => (r.flag & 0x40) !== 0 && (r.flag & 0x900) === 0);
     // Read names keep their UMI suffix (and nothing else of the FASTQ comment).
@@ -889,6 +901,32 @@ describe('genomes (e2e)', () => {
       null,
     );
     expect((await stack.delete('/genomes/vanished')).status).toBe(200);
+  });
+
+  it('a failing aligner fails read_mapping and leaves no half BAM as a result', async () => {
+    // A tarball whose index passes the file check but that bwa cannot load (a truncated .bwt).
+    const broken = indexEntries.map((e) =>
+      e.name.endsWith('.bwt') ? { ...e, data: Buffer.from('truncated\n') } : e,
+    );
+    const file = join(served, 'broken.tar.gz');
+    writeTarGz(file, broken);
+    const url = server.serve('/broken.tar.gz', { data: readFileSync(file) });
+    const runId = await createRun({ name: 'broken index', genome: 'broken', genome_tar_url: url });
+    const started = await stack.post(`/runs/${runId}/read_mapping`);
+    expect(started.status).toBe(202);
+    const job = await stack.waitJob(runId, started.body.job_id, ['completed', 'failed', 'killed']);
+    expect((await stack.get('/genomes/broken')).body.status).toBe('ready');
+    expect(job.status).toBe('failed');
+    expect(job.error_message).toMatch(
+      /^read_mapping exited with status 1\..*Unexpected end of file/s,
+    );
+    const ws = join(stack.dataDir, 'runs', runId);
+    expect(readdirSync(join(ws, 'bwa'))).toEqual([]);
+    expect(existsSync(join(ws, 'results', 'read_mapping.json'))).toBe(false);
+    expect(listTree(ws).filter((p) => p.includes('.staging/'))).toEqual([]);
+    const results = (await stack.get(`/runs/${runId}/results/read_mapping`)).body;
+    expect(results.summary ?? null).toBe(null);
+    expect((await stack.delete('/genomes/broken')).status).toBe(200);
   });
 
   it('a download survives a worker crash: the next worker adopts it, still one download', async () => {
