@@ -260,6 +260,22 @@ describe('genomes (e2e)', () => {
       });
       expect(incomingLeftovers()).toEqual([]);
     }
+    // A file field that is not one of fasta, annotation, vector.
+    const stray = await postGenome(
+      { name: 'stray' },
+      {
+        fasta: { path: fasta, name: 'genome.fa' },
+        annotation: { path: gtf, name: 'genes.gtf' },
+        R1: { text: '@r\nACGT\n+\nIIII\n', name: 'R1.fastq' },
+      },
+    );
+    expect(stray.status).toBe(400);
+    expect(stray.body.message).toMatch(/Unexpected file field "R1"/);
+    expect(incomingLeftovers()).toEqual([]);
+    // A bad name in the path.
+    const badPath = await stack.get('/genomes/.hidden');
+    expect(badPath.status).toBe(400);
+    expect(badPath.body.message).toMatch(/name must be 1-64 letters/);
     // Not multipart at all.
     const json = await stack.post('/genomes', { name: 'x' });
     expect(json.status).toBe(400);
@@ -341,6 +357,21 @@ describe('genomes (e2e)', () => {
     expect(byUrl.status).toBe(200);
     expect(byUrl.body.logs.trim().split('\n')).toHaveLength(1);
     expect((await stack.get('/genomes/demo/log?job_id=999999')).status).toBe(404);
+
+    // Every genome endpoint is documented.
+    const doc = (await stack.get('/docs-json')).body;
+    for (const path of [
+      '/genomes',
+      '/genomes/{name}',
+      '/genomes/{name}/install',
+      '/genomes/{name}/log',
+      '/system/genomes',
+    ]) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+    expect(Object.keys(doc.paths['/genomes/{name}'])).toEqual(
+      expect.arrayContaining(['get', 'delete']),
+    );
 
     // A second genome of that name is refused.
     const again = await postGenome(
