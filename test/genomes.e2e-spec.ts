@@ -981,7 +981,7 @@ describe('genomes (e2e)', () => {
 
   it('a download lost with its worker fails the genome; installing again resumes it', async () => {
     const path = '/lost.tar.gz';
-    const url = server.serve(path, { data: goodTar, slowMs: 6000 });
+    const url = server.serve(path, { data: goodTar, slowMs: 8000 });
     const first = await stack.post('/genomes/lost/install', { tar_url: url, sha256: goodSha });
     expect(first.status).toBe(202);
     const part = join(refs(), 'lost', '.download', 'archive.part');
@@ -1065,7 +1065,7 @@ describe('npm run serve (the start command) installs the demo genome (e2e)', () 
 
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  async function serve(extra: Record<string, string> = {}, dir = dataDir) {
+  async function serve(extra: Record<string, string> = {}, dir = dataDir, queue = prefix) {
     const port = await freePort();
     const child = spawn(process.execPath, [SERVE], {
       env: {
@@ -1073,7 +1073,7 @@ describe('npm run serve (the start command) installs the demo genome (e2e)', () 
         PORT: String(port),
         HOST: '127.0.0.1',
         QSLAM_DATA_DIR: dir,
-        QSLAM_QUEUE_PREFIX: prefix,
+        QSLAM_QUEUE_PREFIX: queue,
         QSLAM_HEARTBEAT_MS: '500',
         ...extra,
       },
@@ -1137,7 +1137,7 @@ describe('npm run serve (the start command) installs the demo genome (e2e)', () 
 
   it('skips the demo genome with QSLAM_DEMO_GENOME=0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qslam-e2e-serve0-'));
-    const server = await serve({ QSLAM_DEMO_GENOME: '0' }, dir);
+    const server = await serve({ QSLAM_DEMO_GENOME: '0' }, dir, `${prefix}-skip`);
     try {
       await waitFor(
         async () => server.output().includes('demo genome: skipped (QSLAM_DEMO_GENOME=0)'),

@@ -100,7 +100,8 @@ export class FileServer {
     if (!m && file.dropFirstAfter !== undefined) {
       const cut = file.dropFirstAfter;
       delete file.dropFirstAfter;
-      res.write(body.subarray(0, cut));
+      // Handed to the kernel before the cut, so the client receives exactly `cut` bytes.
+      await new Promise((r) => res.write(body.subarray(0, cut), r));
       await sleep(100);
       res.socket?.destroy();
       return;
