@@ -687,7 +687,7 @@ describe('genomes (e2e)', () => {
     const refused = await stack.post(`/runs/${runId}/read_mapping`);
     expect(refused.status).toBe(409);
     expect(refused.body.message).toMatch(
-      /Genome wrongsha is failed to install \(.*sha256 mismatch/s,
+      /^Genome wrongsha failed to install \(.*sha256 mismatch.*\)\. Add it with POST \/genomes/s,
     );
   });
 
