@@ -56,8 +56,9 @@ function localApiUrl(): string {
 
 async function installDemoGenome(): Promise<void> {
   const say = (text: string) => console.log(`[serve] ${text}`);
-  if (process.env.QSLAM_DEMO_GENOME === '0') {
-    say('demo genome: skipped (QSLAM_DEMO_GENOME=0)');
+  const setting = (process.env.QSLAM_DEMO_GENOME ?? '').trim().toLowerCase();
+  if (['0', 'false', 'no', 'off'].includes(setting)) {
+    say(`demo genome: skipped (QSLAM_DEMO_GENOME=${process.env.QSLAM_DEMO_GENOME})`);
     return;
   }
   const base = localApiUrl();
