@@ -793,6 +793,10 @@ describe('genomes (e2e)', () => {
           ],
           reason: /member 'idx\/up' is a symbolic link to '.*', outside the destination/,
         },
+        hardlink: {
+          entries: [...indexEntries, { name: 'idx/hard', typeflag: '1', linkName: '/etc/passwd' }],
+          reason: /member 'idx\/hard' is a hard link to the absolute path '\/etc\/passwd'/,
+        },
       };
       const names = Object.keys(tarballs);
       const outside = () =>
