@@ -5,19 +5,27 @@
  *    answers, starts one (`serve`: API + one worker, embedded defaults, data in
  *    QSLAM_DATA_DIR or ./data) and stops it at the end.
  * 2. Makes sure the `demo` genome is installed (`POST /genomes` with the generated demo genome
- *    when it is missing; `scripts/start.sh` installs it too).
+ *    when it is missing; `npm run serve`, hence `scripts/start.sh`, installs it too: both use
+ *    scripts/demo-genome.ts).
  * 3. Simulates a library with known truth from the demo genome (UMIs in R2, a little
  *    mispriming), creates a run, runs qc → umi → cutadapt → fastp → readlen → read_mapping →
  *    site_analysis one after another, and prints the top sites, the clone statistics and where
  *    the report files are.
  * Nothing here bypasses the API: it is what a lab user's client does.
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import {
+  apiAnswers,
+  apiRequest,
+  ensureDemoGenome,
+  Json,
+  runTool,
+  writeDemoGenomeFiles,
+} from './demo-genome';
 
-const DIST_LIBS = path.resolve(__dirname, '..', 'libs');
 const SERVE = path.join(__dirname, 'serve.js');
 const PORT = process.env.PORT ?? '5000';
 const BASE = (process.env.QSLAM_URL ?? `http://127.0.0.1:${PORT}`).replace(/\/$/, '');
@@ -25,55 +33,27 @@ const PAIRS = Number(process.env.QSLAM_DEMO_PAIRS ?? 20000);
 const UMI_LENGTH = 10;
 const STEPS = ['qc', 'umi', 'cutadapt', 'fastp', 'readlen', 'read_mapping', 'site_analysis'];
 
-// Loosely typed JSON documents of the API (this client prints them, it does not model them).
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = Record<string, any>;
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const say = (text: string) => console.log(`[demo] ${text}`);
-
-async function api(method: string, url: string, body?: FormData): Promise<Json> {
-  const res = await fetch(`${BASE}${url}`, { method, body });
-  const text = await res.text();
-  let json: Json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = { message: text };
-  }
-  if (!res.ok) throw new Error(`${method} ${url} → ${res.status}: ${json?.message ?? text}`);
-  return json;
-}
-
-async function answers(): Promise<boolean> {
-  try {
-    return (await fetch(`${BASE}/health`)).ok;
-  } catch {
-    return false;
-  }
-}
+const api = (method: string, url: string, body?: FormData) => apiRequest(BASE, method, url, body);
 
 async function ensureServer(): Promise<ChildProcess | null> {
-  if (await answers()) {
+  if (await apiAnswers(BASE)) {
     say(`using the server at ${BASE}`);
     return null;
   }
   say(`no server at ${BASE}: starting one (API + worker)`);
-  const server = spawn(process.execPath, [SERVE], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // The demo installs the genome itself (below), so the server it starts does not.
+  const server = spawn(process.execPath, [SERVE], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, QSLAM_DEMO_GENOME: '0' },
+  });
   for (let i = 0; i < 120; i++) {
-    if (await answers()) return server;
+    if (await apiAnswers(BASE)) return server;
     if (server.exitCode !== null) throw new Error('the server exited; see the messages above');
     await sleep(500);
   }
   throw new Error(`the server did not answer at ${BASE} within 60 s`);
-}
-
-/** Runs one of the project's compiled tools (simulator, demo genome). */
-function tool(rel: string, args: string[]): void {
-  const result = spawnSync(process.execPath, [path.join(DIST_LIBS, rel), ...args], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  if (result.status !== 0) throw new Error(`${rel} failed (exit ${result.status})`);
 }
 
 async function waitFor<T>(what: string, probe: () => Promise<T | null>, seconds = 1800) {
@@ -83,28 +63,6 @@ async function waitFor<T>(what: string, probe: () => Promise<T | null>, seconds 
     await sleep(500);
   }
   throw new Error(`timed out waiting for ${what}`);
-}
-
-async function ensureDemoGenome(genomeDir: string): Promise<void> {
-  const current = await api('GET', '/genomes/demo').catch(() => null);
-  if (current?.status !== 'ready') {
-    if (!current || current.status === 'failed') {
-      say('installing the demo genome (bwa index of 600 kb: a few seconds)');
-      const form = new FormData();
-      form.set('name', 'demo');
-      form.set('source', 'demo');
-      form.set('vector_contigs', 'vector');
-      form.set('fasta', await fs.openAsBlob(path.join(genomeDir, 'genome.fa')), 'genome.fa');
-      form.set('annotation', await fs.openAsBlob(path.join(genomeDir, 'genes.gtf')), 'genes.gtf');
-      await api('POST', '/genomes', form);
-    }
-    await waitFor('the demo genome', async () => {
-      const g = await api('GET', '/genomes/demo');
-      if (g.status === 'failed') throw new Error(`the demo genome failed: ${g.error}`);
-      return g.status === 'ready' ? g : null;
-    });
-  }
-  say('genome demo is ready');
 }
 
 async function runStep(runId: string, step: string): Promise<void> {
@@ -154,12 +112,11 @@ async function main(): Promise<void> {
   const server = await ensureServer();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'qslam-demo-'));
   try {
-    const genomeDir = path.join(work, 'genome');
-    tool('genomes/src/demo-genome-cli.js', ['--out', genomeDir]);
-    await ensureDemoGenome(genomeDir);
+    const genomeDir = writeDemoGenomeFiles(path.join(work, 'genome')).dir;
+    await ensureDemoGenome(BASE, genomeDir, say);
     const reads = path.join(work, 'reads');
     say(`simulating ${PAIRS} read pairs from the demo genome (truth in ${reads}/truth.tsv)`);
-    tool('fastq/src/simulate-cli.js', [
+    runTool('fastq/src/simulate-cli.js', [
       '--out',
       reads,
       '--pairs',

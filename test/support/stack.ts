@@ -248,20 +248,25 @@ function alive(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;
 }
 
-/** Process group ids recorded in the job pid files under a data dir (the wrapper leads its group). */
+/**
+ * Process group ids recorded in the job pid files under a data dir (the wrapper leads its
+ * group): step jobs in `runs/{id}/logs`, genome jobs in `references/{name}/logs`.
+ */
 export function jobGroupsOf(dataDir: string): number[] {
-  const runs = join(dataDir, 'runs');
-  if (!existsSync(runs)) return [];
   const groups: number[] = [];
-  for (const run of readdirSync(runs)) {
-    const logs = join(runs, run, 'logs');
-    if (!existsSync(logs)) continue;
-    for (const f of readdirSync(logs).filter((n) => n.endsWith('.pid'))) {
-      try {
-        const pgid = Number(JSON.parse(readFileSync(join(logs, f), 'utf8')).pid);
-        if (pgid > 0) groups.push(pgid);
-      } catch {
-        // being rewritten
+  for (const parent of ['runs', 'references']) {
+    const root = join(dataDir, parent);
+    if (!existsSync(root)) continue;
+    for (const owner of readdirSync(root)) {
+      const logs = join(root, owner, 'logs');
+      if (!existsSync(logs)) continue;
+      for (const f of readdirSync(logs).filter((n) => n.endsWith('.pid'))) {
+        try {
+          const pgid = Number(JSON.parse(readFileSync(join(logs, f), 'utf8')).pid);
+          if (pgid > 0) groups.push(pgid);
+        } catch {
+          // being rewritten
+        }
       }
     }
   }

@@ -232,9 +232,9 @@ export class GenomesService {
     if (!url) {
       const state = genome
         ? `failed to install (${genome.error ?? 'unknown error'})`
-        : 'not installed';
+        : 'is not installed';
       throw new ConflictError(
-        `Genome ${name} is ${state}. Add it with POST /genomes (multipart: name, fasta, ` +
+        `Genome ${name} ${state}. Add it with POST /genomes (multipart: name, fasta, ` +
           `annotation) or POST /genomes/${name}/install {"tar_url": ...}, or set the run's ` +
           `genome_tar_url so that ${step} installs it first.`,
         {
