@@ -5,6 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { bullJobId, redisConnection, STEP_QUEUE } from '../libs/jobs/src/queue';
 import { simulatedPair } from './support/fixtures';
 import { processesInGroup, TestStack, waitFor } from './support/stack';
 
@@ -218,6 +220,27 @@ describe('job engine (e2e)', () => {
     await stack.restartApi();
     expect((await stack.get(`/runs/${big[0]}/qc/status`)).body.status).toBe('running');
     const done = await stack.waitJob(big[0], job, ['completed', 'failed', 'killed']);
+    expect(done.status).toBe('completed');
+  });
+
+  it('runs a pending job whose queue entry was lost (API died before enqueueing, Redis lost it) once a worker starts', async () => {
+    await stack.killWorker(stack.workers.at(-1)!);
+    const job = await start(small);
+    const queue = new Queue(STEP_QUEUE, {
+      connection: redisConnection(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'),
+      prefix: stack.prefix,
+    });
+    try {
+      const entry = await queue.getJob(bullJobId(job));
+      expect(entry).toBeDefined();
+      await entry!.remove();
+      expect(await queue.getJob(bullJobId(job))).toBeUndefined();
+    } finally {
+      await queue.close();
+    }
+    expect((await stack.get(`/runs/${small}/qc/status`)).body.status).toBe('pending');
+    await stack.startWorker();
+    const done = await stack.waitJob(small, job, ['completed', 'failed', 'killed'], 60_000);
     expect(done.status).toBe('completed');
   });
 });

@@ -17,8 +17,8 @@ import {
 import { Worker } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@qslam/common';
 import { GenomesRepository } from '@qslam/db';
-import { GENOME_QUEUE, GenomeJobData } from '@qslam/genomes';
-import { redisConnection } from '@qslam/jobs';
+import { bullGenomeJobId, GENOME_QUEUE, GenomeJobData } from '@qslam/genomes';
+import { processAlive, redisConnection, requeuePending } from '@qslam/jobs';
 import { GenomeJobExecutor } from './genome-job.executor';
 
 @Injectable()
@@ -34,6 +34,7 @@ export class GenomeQueueConsumer implements OnApplicationBootstrap, OnApplicatio
 
   async onApplicationBootstrap(): Promise<void> {
     await this.adoptOrphans();
+    await this.requeuePendingJobs();
     this.worker = new Worker<GenomeJobData>(
       GENOME_QUEUE,
       async (bullJob) => this.executor.execute(bullJob.data.genomeJobId),
@@ -67,18 +68,23 @@ export class GenomeQueueConsumer implements OnApplicationBootstrap, OnApplicatio
     }
   }
 
+  /** Pending genome jobs go on the queue again (a no-op for those already there). */
+  private async requeuePendingJobs(): Promise<void> {
+    const entries = (await this.genomes.jobsWithStatus(['pending'])).map((job) => ({
+      name: 'genome',
+      data: { genomeJobId: job.id, genome: job.genome },
+      jobId: bullGenomeJobId(job.id),
+    }));
+    const n = await requeuePending(
+      this.config.redisUrl,
+      this.config.queuePrefix,
+      GENOME_QUEUE,
+      entries,
+    );
+    if (n > 0) this.log.log(`${n} pending genome job(s) checked on the queue`);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.worker?.close(true);
-  }
-}
-
-function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

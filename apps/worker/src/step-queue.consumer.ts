@@ -21,9 +21,12 @@ import IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@qslam/common';
 import { JobsRepository } from '@qslam/db';
 import {
+  bullJobId,
   controlChannel,
   ControlMessage,
+  processAlive,
   redisConnection,
+  requeuePending,
   STEP_QUEUE,
   StepJobData,
 } from '@qslam/jobs';
@@ -44,6 +47,7 @@ export class StepQueueConsumer implements OnApplicationBootstrap, OnApplicationS
   async onApplicationBootstrap(): Promise<void> {
     await this.listenForControl();
     await this.adoptOrphans();
+    await this.requeuePendingJobs();
     this.worker = new Worker<StepJobData>(
       STEP_QUEUE,
       async (bullJob) => this.executor.execute(bullJob.data.jobId),
@@ -82,6 +86,25 @@ export class StepQueueConsumer implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
+  /** Pending jobs go on the queue again (a no-op for those already there). */
+  private async requeuePendingJobs(): Promise<void> {
+    const pending = await this.jobs.withStatus(['pending']);
+    const entries = pending
+      .filter((job) => job.step_name !== 'upload')
+      .map((job) => ({
+        name: job.step_name,
+        data: { jobId: job.id, runId: job.run_id, step: job.step_name },
+        jobId: bullJobId(job.id),
+      }));
+    const n = await requeuePending(
+      this.config.redisUrl,
+      this.config.queuePrefix,
+      STEP_QUEUE,
+      entries,
+    );
+    if (n > 0) this.log.log(`${n} pending job(s) checked on the queue`);
+  }
+
   private async listenForControl(): Promise<void> {
     this.subscriber = new IORedis(this.config.redisUrl, { maxRetriesPerRequest: null });
     const channel = controlChannel(this.config.queuePrefix);
@@ -100,16 +123,5 @@ export class StepQueueConsumer implements OnApplicationBootstrap, OnApplicationS
     // Closing does not stop running tools: they belong to their wrappers and will be adopted.
     await this.worker?.close(true);
     this.subscriber?.disconnect();
-  }
-}
-
-function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

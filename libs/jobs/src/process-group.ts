@@ -51,3 +51,15 @@ export async function terminateGroup(pgid: number, graceMs: number): Promise<'te
   await waitGone(pgid, 10_000);
   return 'kill';
 }
+
+/** True when a process with this pid exists (on this host). */
+export function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -39,6 +39,33 @@ export async function addJobOnce<T>(
   await queue.add(name as any, data as any, opts);
 }
 
+/**
+ * Puts every given job (database rows still `pending`) on the queue again, through addJobOnce,
+ * so that nothing is lost when the API died between recording a job and enqueueing it (or Redis
+ * lost its data): a job already waiting or running keeps its entry. Run by each worker at start-up.
+ */
+export async function requeuePending<T>(
+  url: string,
+  prefix: string,
+  queueName: string,
+  entries: ReadonlyArray<{ name: string; data: T; jobId: string }>,
+): Promise<number> {
+  if (entries.length === 0) return 0;
+  const queue = new Queue<T>(queueName, { connection: redisConnection(url), prefix });
+  try {
+    for (const e of entries) {
+      await addJobOnce(queue, e.name, e.data, {
+        jobId: e.jobId,
+        removeOnComplete: { count: 1000 },
+        removeOnFail: { count: 1000 },
+      });
+    }
+    return entries.length;
+  } finally {
+    await queue.close();
+  }
+}
+
 export function controlChannel(prefix: string): string {
   return `${prefix}:control`;
 }
