@@ -14,8 +14,10 @@
 //   `tolerance` bp) by increasing distance, ties by larger true reads, then larger called reads.
 // - precision = matched called sites / called sites (a call of a multimapping true site counts as
 //   matched: the site is real). recall = matched eligible true sites / eligible true sites, where
-//   eligible = at least `minReads` read pairs generated and not multimapping (those cannot be
-//   placed, by design). exact = matched pairs at distance 0 / matched pairs.
+//   eligible = at least `minReads` placeable read pairs generated (host part >= 30 bp: a pair
+//   with a shorter host part maps nowhere; truth tables without the column count every read
+//   pair) and not multimapping (those cannot be placed either, by design). exact = matched pairs
+//   at distance 0 / matched pairs.
 // - Spearman correlations of called fragments and called UMIs with true cells, over matched pairs.
 // - Unmatched calls are given a cause: on a vector contig; in a duplicated segment; within
 //   `nearDistance` bp of a true site (wrong strand or position); nowhere near anything.
@@ -40,6 +42,8 @@ export interface TruthCluster {
   positions: number[];
   cells: number;
   reads: number;
+  /** Read pairs with a host part long enough to map (= reads for truth tables without it). */
+  placeableReads: number;
   fragments: number;
   umis: number;
   multimapping: boolean;
@@ -156,7 +160,12 @@ export function parseTruthTsv(text: string): TruthSite[] {
   const names = ['chrom', 'position', 'strand', 'cells', 'reads', 'fragments'];
   const at = Object.fromEntries(names.map((n) => [n, column(header, n, true)]));
   const optional = (n: string) => column(header, n, false);
-  const [umis, multi, close] = ['umis', 'multimapping', 'close_to_other_site'].map(optional);
+  const [umis, multi, close, placeable] = [
+    'umis',
+    'multimapping',
+    'close_to_other_site',
+    'placeable_reads',
+  ].map(optional);
   return rows.map((row, i) => {
     const line = i + 2;
     const num = (n: string) => numberAt(row, at[n], line) ?? 0;
@@ -166,6 +175,7 @@ export function parseTruthTsv(text: string): TruthSite[] {
       strand: strandAt(row[at.strand], line),
       cells: num('cells'),
       reads: num('reads'),
+      placeableReads: numberAt(row, placeable, line) ?? num('reads'),
       fragments: num('fragments'),
       umis: numberAt(row, umis, line) ?? 0,
       multimapping: row[multi] === '1',
@@ -200,6 +210,7 @@ export function mergeTruth(truth: readonly TruthSite[], d: number): TruthCluster
       last.positions.push(s.position);
       last.cells += s.cells;
       last.reads += s.reads;
+      last.placeableReads += s.placeableReads ?? s.reads;
       last.fragments += s.fragments;
       last.umis += s.umis;
       last.multimapping ||= s.multimapping;
@@ -207,7 +218,7 @@ export function mergeTruth(truth: readonly TruthSite[], d: number): TruthCluster
       continue;
     }
     const { position, ...rest } = s;
-    last = { ...rest, positions: [position] };
+    last = { ...rest, placeableReads: s.placeableReads ?? s.reads, positions: [position] };
     out.push(last);
   }
   return out;
@@ -322,7 +333,7 @@ export function evaluateSites(
   const o = { ...DEFAULTS, ...options } as typeof DEFAULTS;
   const clusters = mergeTruth(truth, o.mergeDistance);
   const matches = matchSites(called, clusters, o.tolerance);
-  const eligible = (t: TruthCluster) => t.reads >= o.minReads && !t.multimapping;
+  const eligible = (t: TruthCluster) => t.placeableReads >= o.minReads && !t.multimapping;
   const matchedTruth = new Set(matches.map((m) => m.truth));
   const matchedCalled = new Set(matches.map((m) => m.called));
   const recalled = matches.filter((m) => eligible(clusters[m.truth])).length;

@@ -5,12 +5,14 @@
 
 import { R1Fragment } from './r1-filter';
 import { Strand } from './types';
-import { countDirectionalClusters } from './umi-clusters';
+import { collapseFragmentUmis, countDirectionalClusters } from './umi-clusters';
 
 export interface FragmentSupport {
   reads: number;
   /** UMI → reads; null when the run has no UMIs. */
   umis: Map<string, number> | null;
+  /** `umis` collapsed within the fragment (collapseFragmentUmis), computed once when asked. */
+  collapsedUmis?: Map<string, number>;
 }
 
 export interface PositionSupport {
@@ -53,7 +55,10 @@ export class PositionTable {
       site.fragments.set(f.breakpoint, frag);
     }
     frag.reads++;
-    if (frag.umis !== null && umi !== null) frag.umis.set(umi, (frag.umis.get(umi) ?? 0) + 1);
+    if (frag.umis !== null && umi !== null) {
+      frag.umis.set(umi, (frag.umis.get(umi) ?? 0) + 1);
+      frag.collapsedUmis = undefined;
+    }
   }
 
   /** All positions sorted by contig (genome order), strand ('+' first), position. */
@@ -67,9 +72,21 @@ export class PositionTable {
   }
 }
 
+/**
+ * The UMIs of one fragment after the within-fragment collapse (UMIs ≤ 2 mismatches apart,
+ * directional: umi-clusters.ts), cached; null without UMIs. Every UMI count of a position or a
+ * merged site pools these.
+ */
+export function fragmentUmiCounts(f: FragmentSupport): Map<string, number> | null {
+  if (f.umis === null) return null;
+  f.collapsedUmis ??= collapseFragmentUmis(f.umis);
+  return f.collapsedUmis;
+}
+
 /** Directional UMI clusters of one fragment (null without UMIs). */
 export function fragmentUmis(f: FragmentSupport): number | null {
-  return f.umis === null ? null : countDirectionalClusters(f.umis);
+  const counts = fragmentUmiCounts(f);
+  return counts === null ? null : countDirectionalClusters(counts);
 }
 
 /** Fragment length of a (site, breakpoint) pair: |breakpoint − site| + 1. */
