@@ -210,6 +210,44 @@ describe('scanBam', () => {
     },
   );
 
+  it("keeps a long fragment without bwa's proper-pair flag when the mates face each other within 2 kb", async () => {
+    // bwa's 0x2 bound comes from its insert-size fit (870 bp on the simulator's libraries): a
+    // 925-bp sonication fragment is not flagged, but it is the same molecule
+    const improper = { improper: true, mateCigar: '150M' };
+    const bam = writeBam(dir, 'improper', CONTIGS, [
+      pair('longPlus', { ...improper, pos: 70001, cigar: '150M', matePos: 70776, tlen: 925 }),
+      pair('longMinus', {
+        ...improper,
+        pos: 72776,
+        cigar: '150M',
+        reverse: true,
+        matePos: 72001,
+        tlen: -925,
+      }),
+      // not facing: + R1 right of its mate; same strand; template over 2 kb; TLEN unknown
+      pair('away', { ...improper, pos: 74001, cigar: '150M', matePos: 73501, tlen: -650 }),
+      pair('sameStrand', {
+        ...improper,
+        pos: 76776,
+        cigar: '150M',
+        reverse: true,
+        extraFlags: 0x20,
+        matePos: 76001,
+        tlen: -925,
+      }),
+      pair('tooLong', { ...improper, pos: 78001, cigar: '150M', matePos: 80351, tlen: 2500 }),
+      pair('noTlen', { ...improper, pos: 82001, cigar: '150M', matePos: 82776 }),
+    ]);
+    const result = await scanBam(resolveSiteOptions({ bam, outDir: dir }));
+    expect(
+      result.table.sorted().map((s) => [s.strand, s.position, [...s.fragments.keys()]] as const),
+    ).toEqual([
+      ['+', 70001, [70925]],
+      ['-', 72925, [72001]],
+    ]);
+    expect(result.counts.outcomes).toMatchObject({ not_proper_pair: 4, kept: 2 });
+  });
+
   it("without an LTR remainder the site is the 5'-most aligned base", async () => {
     const bam = writeBam(dir, 'noremainder', CONTIGS, [KEPT[4][0], KEPT[8][0]]);
     const result = await scanBam(resolveSiteOptions({ bam, outDir: dir, ltrRemainder: '' }));

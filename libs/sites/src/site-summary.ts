@@ -46,7 +46,10 @@ function attrition(c: ScanCounts, primary: BuiltTable): AttritionStep[] {
   const steps: [string, number][] = [
     ['primary alignment (not secondary/supplementary)', c.outcomes.secondary_supplementary],
     ['mapped', c.outcomes.unmapped],
-    ['properly paired, mate on the same contig', c.outcomes.not_proper_pair],
+    [
+      'properly paired (0x2, or mates facing within 2 kb on one contig)',
+      c.outcomes.not_proper_pair,
+    ],
     ['mapping quality >= min_mapq (low_mapq: multi-mapping)', c.outcomes.low_mapq],
     ["5' unaligned bases <= max_leading_clip", c.outcomes.leading_clip],
     ['host contig (vector_reads removed)', c.outcomes.vector_reads],
