@@ -76,7 +76,7 @@ export function speedDataDir(o: SpeedDataOptions): string {
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([k, v]) => `-${k}${String(v)}`)
       .join('');
-    const key = `site-accuracy-v2-${o.scenario}-p${o.pairs}-s${o.seed}${params}${o.fastp ? '-fastp' : ''}`;
+    const key = `site-accuracy-v3-${o.scenario}-p${o.pairs}-s${o.seed}${params}${o.fastp ? '-fastp' : ''}`;
     return join(o.cacheRoot, key);
   }
   const key = `site-speed-v1-p${o.pairs}-s${o.seed}-sites${o.sites}-umi${o.umiLength}-mis${o.mispriming}`;

@@ -163,13 +163,17 @@ export function computeTruth(
 ): TruthSite[] {
   const reads = new Array<number>(sites.length).fill(0);
   const placeable = new Array<number>(sites.length).fill(0);
+  const placeableSeen = sites.map(() => new Set<number>());
   const breakpoints = sites.map(() => new Set<number>());
   const seen = sites.map(() => new Set<number>());
   for (const m of assignment) {
     if (m < 0) continue;
     const mol = molecules[m];
     reads[mol.site]++;
-    if (mol.hostLength >= MIN_PLACEABLE_HOST) placeable[mol.site]++;
+    if (mol.hostLength >= MIN_PLACEABLE_HOST) {
+      placeable[mol.site]++;
+      placeableSeen[mol.site].add(m);
+    }
     breakpoints[mol.site].add(mol.breakpoint);
     seen[mol.site].add(m);
   }
@@ -181,6 +185,7 @@ export function computeTruth(
     cells: s.cells,
     reads: reads[s.index],
     placeableReads: placeable[s.index],
+    placeableMolecules: placeableSeen[s.index].size,
     fragments: breakpoints[s.index].size,
     umis: seen[s.index].size,
     ...flags[s.index],

@@ -56,6 +56,11 @@ export interface TruthSite {
    * aligner can place (a short-host pair cannot map). Absent in truth tables of older versions.
    */
   placeableReads?: number;
+  /**
+   * Molecules (cells) with at least one placeable read pair: what a perfect caller could count.
+   * Absent in truth tables of older versions.
+   */
+  placeableMolecules?: number;
   /** Distinct breakpoints (fragment lengths) among those read pairs. */
   fragments: number;
   /** Distinct molecules (one per cell, each with its own UMI) among those read pairs. */

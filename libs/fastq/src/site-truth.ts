@@ -44,6 +44,8 @@ export interface TruthCluster {
   reads: number;
   /** Read pairs with a host part long enough to map (= reads for truth tables without it). */
   placeableReads: number;
+  /** Molecules with a placeable read pair (= umis for truth tables without it). */
+  placeableMolecules: number;
   fragments: number;
   umis: number;
   multimapping: boolean;
@@ -86,6 +88,14 @@ export interface SiteAccuracy {
   exactFraction: number;
   spearmanFragments: number | null;
   spearmanUmis: number | null;
+  /**
+   * The best any caller can do: Spearman of the true placeable molecules (cells whose fragment
+   * has a host part long enough to map) with the true cells, over the matched sites. Below 1 when
+   * short host parts hide cells of small clones.
+   */
+  spearmanCeiling: number | null;
+  /** Spearman of called UMIs with the true placeable molecules (what can be counted). */
+  spearmanUmisPlaceable: number | null;
   /** Matched calls of multimapping true sites. */
   multimappingCalled: number;
   falsePositives: Record<FalsePositiveCause, number>;
@@ -160,11 +170,12 @@ export function parseTruthTsv(text: string): TruthSite[] {
   const names = ['chrom', 'position', 'strand', 'cells', 'reads', 'fragments'];
   const at = Object.fromEntries(names.map((n) => [n, column(header, n, true)]));
   const optional = (n: string) => column(header, n, false);
-  const [umis, multi, close, placeable] = [
+  const [umis, multi, close, placeable, placeableMolecules] = [
     'umis',
     'multimapping',
     'close_to_other_site',
     'placeable_reads',
+    'placeable_molecules',
   ].map(optional);
   return rows.map((row, i) => {
     const line = i + 2;
@@ -176,6 +187,7 @@ export function parseTruthTsv(text: string): TruthSite[] {
       cells: num('cells'),
       reads: num('reads'),
       placeableReads: numberAt(row, placeable, line) ?? num('reads'),
+      placeableMolecules: numberAt(row, placeableMolecules, line) ?? numberAt(row, umis, line) ?? 0,
       fragments: num('fragments'),
       umis: numberAt(row, umis, line) ?? 0,
       multimapping: row[multi] === '1',
@@ -211,6 +223,7 @@ export function mergeTruth(truth: readonly TruthSite[], d: number): TruthCluster
       last.cells += s.cells;
       last.reads += s.reads;
       last.placeableReads += s.placeableReads ?? s.reads;
+      last.placeableMolecules += s.placeableMolecules ?? s.umis;
       last.fragments += s.fragments;
       last.umis += s.umis;
       last.multimapping ||= s.multimapping;
@@ -218,7 +231,12 @@ export function mergeTruth(truth: readonly TruthSite[], d: number): TruthCluster
       continue;
     }
     const { position, ...rest } = s;
-    last = { ...rest, placeableReads: s.placeableReads ?? s.reads, positions: [position] };
+    last = {
+      ...rest,
+      placeableReads: s.placeableReads ?? s.reads,
+      placeableMolecules: s.placeableMolecules ?? s.umis,
+      positions: [position],
+    };
     out.push(last);
   }
   return out;
@@ -313,12 +331,13 @@ function correlation(
   called: readonly CalledSite[],
   truth: readonly TruthCluster[],
   measure: 'fragments' | 'umis',
+  against: 'cells' | 'placeableMolecules' = 'cells',
 ): number | null {
   const values = matches.map((m) => called[m.called][measure]);
   if (values.length === 0 || values.some((v) => v === null)) return null;
   return spearman(
     values as number[],
-    matches.map((m) => truth[m.truth].cells),
+    matches.map((m) => truth[m.truth][against]),
   );
 }
 
@@ -356,6 +375,14 @@ export function evaluateSites(
     exactFraction: ratio(exact, matches.length),
     spearmanFragments: correlation(matches, called, clusters, 'fragments'),
     spearmanUmis: correlation(matches, called, clusters, 'umis'),
+    spearmanCeiling:
+      matches.length < 2
+        ? null
+        : spearman(
+            matches.map((m) => clusters[m.truth].placeableMolecules),
+            matches.map((m) => clusters[m.truth].cells),
+          ),
+    spearmanUmisPlaceable: correlation(matches, called, clusters, 'umis', 'placeableMolecules'),
     multimappingCalled: matches.filter((m) => clusters[m.truth].multimapping).length,
     falsePositives,
     missed: { closeToOtherSite: closeMissed, other: missed.length - closeMissed },
