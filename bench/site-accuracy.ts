@@ -17,13 +17,17 @@
  * precision >= 0.99, recall >= 0.98, exact >= 95 %, Spearman with true cells >= 0.95 (fragments)
  * and >= 0.98 (UMIs).
  *
- * Then the min_mapq sweep: our CLI on the same BAMs with --min-mapq 0, 1, 5, 10, 20, 30
- * (--mapq LIST): precision, recall, the R1 reads removed as low_mapq, the calls inside duplicated
- * segments (matched to a multimapping true site, or false positives there) - the data behind the
- * default min_mapq.
+ * Then the min_mapq sweep: our CLI with --min-mapq 0, 1, 5, 10, 20, 30 (--mapq LIST) on the same
+ * BAMs, and on `default` libraries of the same seeds whose duplicated segments were made to
+ * diverge (--divergence LIST, default 0.01,0.03: that fraction of the bases of each second copy
+ * substituted; the demo genome's copies are exact, so bwa gives their reads MAPQ 0 and all others
+ * 60, and only diverged copies produce the intermediate qualities a threshold decides on):
+ * precision, recall, the R1 reads removed as low_mapq, the calls inside duplicated segments
+ * (matched to the true site in its copy, or false positives there: the wrong copy) - the data
+ * behind the default min_mapq.
  *
  * Options: --pairs N (200000) --seeds LIST (1,2,3) --scenarios LIST (all) --mapq LIST
- * (0,1,5,10,20,30) --threads N (2) --cache DIR (QSLAM_BENCH_CACHE or <tmpdir>/qslam-bench-cache)
+ * (0,1,5,10,20,30) --divergence LIST (0.01,0.03; 0 = none) --threads N (2) --cache DIR (QSLAM_BENCH_CACHE or <tmpdir>/qslam-bench-cache)
  * --no-lab --no-sweep. Prints tables; writes bench/out/site-accuracy.json.
  */
 import { spawnSync } from 'node:child_process';
@@ -57,6 +61,7 @@ interface Options {
   seeds: number[];
   scenarios: ScenarioName[];
   mapq: number[];
+  divergence: number[];
   threads: number;
   cache: string;
   lab: boolean;
@@ -80,6 +85,7 @@ function parseArgs(argv: string[]): Options {
     seeds: [1, 2, 3],
     scenarios: [...SCENARIO_NAMES],
     mapq: [0, 1, 5, 10, 20, 30],
+    divergence: [0.01, 0.03],
     threads: 2,
     cache: process.env.QSLAM_BENCH_CACHE ?? join(tmpdir(), 'qslam-bench-cache'),
     lab: true,
@@ -97,7 +103,12 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--threads') [o.threads] = integers(flag, value);
     else if (flag === '--seeds') o.seeds = integers(flag, value);
     else if (flag === '--mapq') o.mapq = integers(flag, value);
-    else if (flag === '--cache') o.cache = resolve(value);
+    else if (flag === '--divergence') {
+      o.divergence = list(value).map(Number);
+      if (o.divergence.some((x) => !(x >= 0 && x < 0.5)))
+        throw new Error(`--divergence needs rates in [0, 0.5), got '${value}'`);
+      o.divergence = o.divergence.filter((x) => x > 0);
+    } else if (flag === '--cache') o.cache = resolve(value);
     else if (flag === '--scenarios') {
       const names = list(value);
       const bad = names.find((n) => !isScenarioName(n));
@@ -125,6 +136,8 @@ function run(argv: string[], env: NodeJS.ProcessEnv = process.env): void {
 }
 
 interface Library {
+  /** The scenario, with the divergence of the duplicated segments when there is one. */
+  label: string;
   scenario: ScenarioName;
   seed: number;
   data: SpeedData;
@@ -180,7 +193,7 @@ const r3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 100
 
 function accuracyRow(impl: string, lib: Library, a: SiteAccuracy, seconds: number) {
   return {
-    scenario: lib.scenario,
+    scenario: lib.label,
     seed: lib.seed,
     impl,
     called: a.called,
@@ -234,6 +247,87 @@ function meanRows(rows: Row[]) {
   }));
 }
 
+/** A library's BAM (built or from the cache), its truth and its duplicated segments. */
+async function library(
+  o: Options,
+  scenario: ScenarioName,
+  seed: number,
+  divergence: number,
+): Promise<Library> {
+  const label = divergence ? `${scenario}+div${divergence}` : scenario;
+  console.log(`${label} seed ${seed}:`);
+  const data = await ensureSpeedBam(
+    {
+      pairs: o.pairs,
+      seed,
+      sites: 0,
+      umiLength: 0,
+      mispriming: 0,
+      threads: o.threads,
+      cacheRoot: o.cache,
+      scenario,
+      params: RUN_PARAMS,
+      fastp: true,
+      divergence,
+    },
+    (message) => console.log(`  data: ${message}`),
+  );
+  return {
+    label,
+    scenario,
+    seed,
+    data,
+    truth: parseTruthTsv(readFileSync(data.truth, 'utf8')),
+    duplicated: existsSync(data.duplications)
+      ? parseBedRegions(readFileSync(data.duplications, 'utf8'))
+      : [],
+  };
+}
+
+interface SweepRow {
+  scenario: string;
+  divergence: number;
+  seed: number;
+  min_mapq: number;
+  called: number;
+  precision: number | null;
+  recall: number | null;
+  exact_pct: number;
+  low_mapq_reads: number;
+  calls_in_duplicated_segments: number;
+  multimapping_true_called: number;
+  fp_duplicated_segment: number;
+  fp_total: number;
+}
+
+/** Our CLI on one library for every min_mapq of the sweep. */
+function sweepMapq(lib: Library, o: Options, work: string): SweepRow[] {
+  return o.mapq.map((q) => {
+    const r = runOurs(lib, join(work, `mapq${q}`), o, q);
+    const s = evaluate(lib, r.sites);
+    const inSegments = parseSitesTsv(r.sites).filter((c) =>
+      lib.duplicated.some(
+        (d) => d.chrom === c.chrom && d.start <= c.position && c.position <= d.end,
+      ),
+    ).length;
+    return {
+      scenario: lib.label,
+      divergence: Number(lib.label.split('+div')[1] ?? 0),
+      seed: lib.seed,
+      min_mapq: q,
+      called: s.called,
+      precision: r3(s.precision),
+      recall: r3(s.recall),
+      exact_pct: Math.round(s.exactFraction * 1000) / 10,
+      low_mapq_reads: lowMapqRemoved(r.summary),
+      calls_in_duplicated_segments: inSegments,
+      multimapping_true_called: s.multimappingCalled,
+      fp_duplicated_segment: s.falsePositives.duplicated_segment,
+      fp_total: s.called - s.matched,
+    };
+  });
+}
+
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   if (!existsSync(SITE_CLI)) throw new Error(`${SITE_CLI} is missing: run \`npm run build\``);
@@ -244,69 +338,29 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'qslam-site-accuracy-'));
   const rows: Row[] = [];
   const details: Record<string, unknown>[] = [];
-  const sweep: Record<string, string | number | null>[] = [];
+  const sweep: SweepRow[] = [];
   try {
     for (const scenario of o.scenarios) {
       for (const seed of o.seeds) {
-        console.log(`${scenario} seed ${seed}:`);
-        const data = await ensureSpeedBam(
-          {
-            pairs: o.pairs,
-            seed,
-            sites: 0,
-            umiLength: 0,
-            mispriming: 0,
-            threads: o.threads,
-            cacheRoot: o.cache,
-            scenario,
-            params: RUN_PARAMS,
-            fastp: true,
-          },
-          (message) => console.log(`  data: ${message}`),
-        );
-        const lib: Library = {
-          scenario,
-          seed,
-          data,
-          truth: parseTruthTsv(readFileSync(data.truth, 'utf8')),
-          duplicated: existsSync(data.duplications)
-            ? parseBedRegions(readFileSync(data.duplications, 'utf8'))
-            : [],
-        };
+        const lib = await library(o, scenario, seed, 0);
         const ours = runOurs(lib, join(work, 'ours'), o);
         const a = evaluate(lib, ours.sites);
         rows.push(accuracyRow('ours', lib, a, ours.seconds));
-        details.push({ scenario, seed, impl: 'ours', bam: data.bam, accuracy: a });
+        details.push({ scenario, seed, impl: 'ours', bam: lib.data.bam, accuracy: a });
         if (o.lab) {
           const lab = runLab(lib, join(work, 'lab'), o);
           const b = evaluate(lib, lab.sites);
           rows.push(accuracyRow('lab', lib, b, lab.seconds));
-          details.push({ scenario, seed, impl: 'lab', bam: data.bam, accuracy: b });
+          details.push({ scenario, seed, impl: 'lab', bam: lib.data.bam, accuracy: b });
         }
         console.table(rows.slice(o.lab ? -2 : -1));
-        if (!o.sweep) continue;
-        for (const q of o.mapq) {
-          const r = runOurs(lib, join(work, `mapq${q}`), o, q);
-          const s = evaluate(lib, r.sites);
-          const inSegments = parseSitesTsv(r.sites).filter((c) =>
-            lib.duplicated.some(
-              (d) => d.chrom === c.chrom && d.start <= c.position && c.position <= d.end,
-            ),
-          ).length;
-          sweep.push({
-            scenario,
-            seed,
-            min_mapq: q,
-            called: s.called,
-            precision: r3(s.precision),
-            recall: r3(s.recall),
-            exact_pct: Math.round(s.exactFraction * 1000) / 10,
-            low_mapq_reads: lowMapqRemoved(r.summary),
-            calls_in_duplicated_segments: inSegments,
-            multimapping_true_called: s.multimappingCalled,
-            fp_duplicated_segment: s.falsePositives.duplicated_segment,
-            fp_total: s.called - s.matched,
-          });
+        if (o.sweep) sweep.push(...sweepMapq(lib, o, work));
+      }
+    }
+    if (o.sweep) {
+      for (const divergence of o.divergence) {
+        for (const seed of o.seeds) {
+          sweep.push(...sweepMapq(await library(o, 'default', seed, divergence), o, work));
         }
       }
     }
@@ -318,21 +372,31 @@ async function main(): Promise<void> {
     if (o.sweep) {
       console.log('min_mapq sweep (ours):');
       console.table(sweep);
-      const byQ = o.mapq.map((q) => {
-        const g = sweep.filter((s) => s.min_mapq === q);
-        const sum = (k: string) => g.reduce((t, s) => t + Number(s[k] ?? 0), 0);
-        const mean = (k: string) => r3(sum(k) / Math.max(1, g.length));
-        return {
-          min_mapq: q,
-          libraries: g.length,
-          precision: mean('precision'),
-          recall: mean('recall'),
-          low_mapq_reads: sum('low_mapq_reads'),
-          calls_in_duplicated_segments: sum('calls_in_duplicated_segments'),
-          multimapping_true_called: sum('multimapping_true_called'),
-          false_positives: sum('fp_total'),
-        };
-      });
+      const groups = [
+        { data: 'exact duplicates (all scenarios)', of: (s: SweepRow) => !s.divergence },
+        ...o.divergence.map((x) => ({
+          data: `default, duplicates diverged ${x * 100}%`,
+          of: (s: SweepRow) => s.divergence === x,
+        })),
+      ];
+      const byQ = groups.flatMap(({ data, of }) =>
+        o.mapq.map((q) => {
+          const g = sweep.filter((s) => of(s) && s.min_mapq === q);
+          const sum = (k: keyof SweepRow) => g.reduce((t, s) => t + Number(s[k] ?? 0), 0);
+          const mean = (k: keyof SweepRow) => r3(sum(k) / Math.max(1, g.length));
+          return {
+            data,
+            min_mapq: q,
+            libraries: g.length,
+            precision: mean('precision'),
+            recall: mean('recall'),
+            low_mapq_reads: sum('low_mapq_reads'),
+            calls_in_duplicated_segments: sum('calls_in_duplicated_segments'),
+            multimapping_true_called: sum('multimapping_true_called'),
+            false_positives: sum('fp_total'),
+          };
+        }),
+      );
       console.log('min_mapq sweep, over all libraries (means; sums of counts):');
       console.table(byQ);
     }

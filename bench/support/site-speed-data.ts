@@ -20,14 +20,21 @@
  * its duplicated segments included, the scenario's sites and UMI length (no umi stage when it has
  * none). `params` overrides run parameters of the cutadapt and fastp command lines (e.g.
  * r1_min_overlap 20), and `fastp` adds the pipeline's fastp step after cutadapt.
+ * `divergence` (scenarios only) substitutes that fraction of the bases of every copy of the demo
+ * genome's segmental duplications (its copies are exact, so bwa gives their reads MAPQ 0 and
+ * every other read 60): reads from diverged copies get intermediate mapping qualities, and may be
+ * placed on the wrong copy, which is what a min_mapq threshold is about.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  BASES,
+  createRng,
   LibraryOptions,
   readSimReference,
   ScenarioName,
   scenarioOptions,
+  writeFasta,
   writeSimulatedLibrary,
 } from '@qslam/fastq';
 import { DEMO_GENOME_DEFAULTS, DemoGenome, writeDemoGenome } from '@qslam/genomes';
@@ -52,6 +59,8 @@ export interface SpeedDataOptions {
   params?: Partial<RunParams>;
   /** Run the pipeline's fastp after cutadapt. */
   fastp?: boolean;
+  /** Substitution rate applied to the second copy of every duplicated segment (default 0). */
+  divergence?: number;
 }
 
 export interface SpeedData {
@@ -76,7 +85,8 @@ export function speedDataDir(o: SpeedDataOptions): string {
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([k, v]) => `-${k}${String(v)}`)
       .join('');
-    const key = `site-accuracy-v3-${o.scenario}-p${o.pairs}-s${o.seed}${params}${o.fastp ? '-fastp' : ''}`;
+    const div = o.divergence ? `-div${o.divergence}` : '';
+    const key = `site-accuracy-v3-${o.scenario}-p${o.pairs}-s${o.seed}${params}${o.fastp ? '-fastp' : ''}${div}`;
     return join(o.cacheRoot, key);
   }
   const key = `site-speed-v1-p${o.pairs}-s${o.seed}-sites${o.sites}-umi${o.umiLength}-mis${o.mispriming}`;
@@ -87,6 +97,26 @@ function runParams(o: SpeedDataOptions, id: string) {
   return { ...defaultParams(), ...o.params, id, name: id } as unknown as Parameters<
     typeof cutadaptPassCommand
   >[0];
+}
+
+/** Substitutes `rate` of the bases of every duplication's copy; rewrites the FASTA. */
+async function divergeDuplications(
+  genome: DemoGenome,
+  rate: number,
+  seed: number,
+  fasta: string,
+): Promise<void> {
+  const rng = createRng(seed).fork('duplication-divergence');
+  const contigs = genome.contigs.map((c) => ({ name: c.name, seq: c.seq }));
+  for (const { copy } of genome.duplications) {
+    const contig = contigs.find((c) => c.name === copy.chrom)!;
+    const bases = [...contig.seq];
+    for (let i = copy.start - 1; i < copy.end; i++) {
+      if (rng.next() < rate) bases[i] = BASES[(BASES.indexOf(bases[i]) + rng.int(1, 3)) % 4];
+    }
+    contig.seq = bases.join('');
+  }
+  await writeFasta(fasta, contigs);
 }
 
 /** The simulated library's options: a scenario on the demo genome, or the speed data set. */
@@ -153,6 +183,7 @@ export async function ensureSpeedBam(o: SpeedDataOptions, log: Log): Promise<Spe
   }
   await stage(log, 'demo genome + simulated reads', path('reads', '.done'), async () => {
     const { genome } = await writeDemoGenome(path('genome'), { seed: o.seed });
+    if (o.divergence) await divergeDuplications(genome, o.divergence, o.seed, data.fasta);
     const library = await libraryOptions(o, path('genome'), genome);
     await writeSimulatedLibrary(library, {
       r1: path('reads', 'R1.fastq.gz'),
