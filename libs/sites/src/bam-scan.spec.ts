@@ -200,6 +200,7 @@ describe('scanBam', () => {
         low_mapq: 1,
         leading_clip: 2,
         vector_reads: 1,
+        no_ltr_remainder: 0,
         kept: KEPT.length,
       });
       expect(result.counts.r1_records).toBe(KEPT.length + FILTERED.length + 1);
@@ -246,6 +247,46 @@ describe('scanBam', () => {
       ['-', 72925, [72001]],
     ]);
     expect(result.counts.outcomes).toMatchObject({ not_proper_pair: 4, kept: 2 });
+  });
+
+  it('drops reads without the LTR remainder when the library carries it (>= 90 % of reads)', async () => {
+    // 19 junction reads begin with TAGCA (5S); 1 mispriming read trimmed at a primer-like
+    // genomic sequence begins with genome (GGGGG) and would be a false site
+    const junction = (i: number) =>
+      pair(`j${i}`, {
+        pos: 90001 + 1000 * i,
+        cigar: '5S145M',
+        fivePrime: 'TAGCA',
+        matePos: 90451 + 1000 * i,
+      });
+    const misprimed = pair('misprimed', { pos: 70001, cigar: '150M', matePos: 70451 });
+    const reads = [...Array.from({ length: 19 }, (_, i) => junction(i)), misprimed];
+    const bam = writeBam(dir, 'remainder-carried', CONTIGS, reads);
+    const result = await scanBam(resolveSiteOptions({ bam, outDir: dir }));
+    expect(result.counts.outcomes).toMatchObject({ no_ltr_remainder: 1, kept: 19 });
+    expect(result.counts).toMatchObject({
+      ltr_remainder_required: true,
+      ltr_remainder_share: 0.95,
+    });
+    expect(result.table.sorted().some((s) => s.position === 70001)).toBe(false);
+
+    // 17 of 20 (< 90 %): the reads need not carry it; nothing is dropped
+    const fewer = [
+      ...reads.slice(0, 17),
+      misprimed,
+      pair('other', { pos: 72001, cigar: '150M', matePos: 72451 }),
+      pair('another', { pos: 74001, cigar: '150M', matePos: 74451 }),
+    ];
+    const bam2 = writeBam(dir, 'remainder-not-carried', CONTIGS, fewer);
+    const kept = await scanBam(resolveSiteOptions({ bam: bam2, outDir: dir }));
+    expect(kept.counts.outcomes).toMatchObject({ no_ltr_remainder: 0, kept: 20 });
+    expect(kept.counts.ltr_remainder_required).toBe(false);
+    expect(kept.table.sorted().map((s) => s.position)).toContain(70001);
+
+    // no remainder configured: no share, nothing dropped
+    const none = await scanBam(resolveSiteOptions({ bam, outDir: dir, ltrRemainder: '' }));
+    expect(none.counts).toMatchObject({ ltr_remainder_required: false, ltr_remainder_share: null });
+    expect(none.counts.outcomes.kept).toBe(20);
   });
 
   it("without an LTR remainder the site is the 5'-most aligned base", async () => {

@@ -61,6 +61,30 @@ export class PositionTable {
     }
   }
 
+  /** Adds every read of `other` (a table of the same kind) to this one. */
+  absorb(other: PositionTable): void {
+    for (const [key, theirs] of other.byKey) {
+      const ours = this.byKey.get(key);
+      if (ours === undefined) {
+        this.byKey.set(key, theirs);
+        continue;
+      }
+      ours.reads += theirs.reads;
+      for (const [bp, f] of theirs.fragments) {
+        const mine = ours.fragments.get(bp);
+        if (mine === undefined) {
+          ours.fragments.set(bp, f);
+          continue;
+        }
+        mine.reads += f.reads;
+        if (mine.umis !== null && f.umis !== null) {
+          for (const [umi, n] of f.umis) mine.umis.set(umi, (mine.umis.get(umi) ?? 0) + n);
+          mine.collapsedUmis = undefined;
+        }
+      }
+    }
+  }
+
   /** All positions sorted by contig (genome order), strand ('+' first), position. */
   sorted(): PositionSupport[] {
     return [...this.byKey.values()].sort(

@@ -11,8 +11,14 @@ import {
   breakpointPosition,
   cigarTextReferenceLength,
   fivePrimeClip,
+  fivePrimeHardClip,
+  matchesRemainder,
   sitePosition,
 } from './site-position';
+
+function fivePrimeClipIsHard(c: Cigar, reverse: boolean): boolean {
+  return fivePrimeHardClip(c, reverse) > 0;
+}
 import { Strand } from './types';
 
 export const R1_OUTCOMES = [
@@ -22,6 +28,7 @@ export const R1_OUTCOMES = [
   'low_mapq',
   'leading_clip',
   'vector_reads',
+  'no_ltr_remainder',
   'kept',
 ] as const;
 export type R1Outcome = (typeof R1_OUTCOMES)[number];
@@ -40,6 +47,12 @@ export interface R1Fragment {
   strand: Strand;
   position: number;
   breakpoint: number;
+  /**
+   * The read begins with the LTR remainder (≤ 1 mismatch), or it cannot be told (no remainder
+   * configured, 5' hard clip, read shorter than the remainder). bam-scan.ts decides whether the
+   * library carries the remainder and, if so, drops the reads without it (no_ltr_remainder).
+   */
+  remainder?: boolean;
 }
 
 const FLAG_PROPER = 0x2;
@@ -87,6 +100,11 @@ export function classifyR1(r: BamRecord, p: R1FilterParams, out: R1Fragment): R1
   out.refId = r.refId;
   out.strand = reverse ? '-' : '+';
   out.position = sitePosition(cigar, r.pos, reverse, r.fivePrime, p.ltrRemainder);
+  out.remainder =
+    p.ltrRemainder.length === 0 ||
+    r.fivePrime.length !== p.ltrRemainder.length ||
+    fivePrimeClipIsHard(cigar, reverse) ||
+    matchesRemainder(r.fivePrime, p.ltrRemainder);
   const mateLength = r.mateCigar === null ? null : cigarTextReferenceLength(r.mateCigar);
   out.breakpoint = breakpointPosition(reverse, r.nextPos, mateLength, r.pos, r.tlen);
   return p.vectorRefIds.has(r.refId) ? 'vector_reads' : 'kept';
