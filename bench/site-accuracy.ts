@@ -203,6 +203,8 @@ function accuracyRow(impl: string, lib: Library, a: SiteAccuracy, seconds: numbe
     exact_pct: Math.round(a.exactFraction * 1000) / 10,
     spearman_fragments: r3(a.spearmanFragments),
     spearman_umis: r3(a.spearmanUmis),
+    /** The best a caller can reach: cells hidden by host parts too short to map. */
+    spearman_ceiling: r3(a.spearmanCeiling),
     fp: Object.entries(a.falsePositives)
       .filter(([, n]) => n > 0)
       .map(([k, n]) => `${k}:${n}`)
@@ -244,6 +246,7 @@ function meanRows(rows: Row[]) {
     exact_pct: r3(mean(g.map((r) => r.exact_pct))),
     spearman_fragments: r3(mean(g.map((r) => r.spearman_fragments))),
     spearman_umis: r3(mean(g.map((r) => r.spearman_umis))),
+    spearman_ceiling: r3(mean(g.map((r) => r.spearman_ceiling))),
   }));
 }
 
