@@ -17,6 +17,7 @@ import { ContigSampler, hostRoom, siteFlags } from './sim-sites';
 import {
   Contig,
   FragmentLengthModel,
+  MIN_PLACEABLE_HOST,
   MISPRIMED,
   ResolvedLibraryOptions,
   SimMolecule,
@@ -161,12 +162,18 @@ export function computeTruth(
   opts: ResolvedLibraryOptions,
 ): TruthSite[] {
   const reads = new Array<number>(sites.length).fill(0);
+  const placeable = new Array<number>(sites.length).fill(0);
+  const placeableSeen = sites.map(() => new Set<number>());
   const breakpoints = sites.map(() => new Set<number>());
   const seen = sites.map(() => new Set<number>());
   for (const m of assignment) {
     if (m < 0) continue;
     const mol = molecules[m];
     reads[mol.site]++;
+    if (mol.hostLength >= MIN_PLACEABLE_HOST) {
+      placeable[mol.site]++;
+      placeableSeen[mol.site].add(m);
+    }
     breakpoints[mol.site].add(mol.breakpoint);
     seen[mol.site].add(m);
   }
@@ -177,6 +184,8 @@ export function computeTruth(
     strand: s.strand,
     cells: s.cells,
     reads: reads[s.index],
+    placeableReads: placeable[s.index],
+    placeableMolecules: placeableSeen[s.index].size,
     fragments: breakpoints[s.index].size,
     umis: seen[s.index].size,
     ...flags[s.index],

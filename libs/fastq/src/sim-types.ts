@@ -51,6 +51,16 @@ export interface TruthSite {
   cells: number;
   /** Read pairs generated from the site. */
   reads: number;
+  /**
+   * Of those, the read pairs whose host part is at least MIN_PLACEABLE_HOST bp: the only ones an
+   * aligner can place (a short-host pair cannot map). Absent in truth tables of older versions.
+   */
+  placeableReads?: number;
+  /**
+   * Molecules (cells) with at least one placeable read pair: what a perfect caller could count.
+   * Absent in truth tables of older versions.
+   */
+  placeableMolecules?: number;
   /** Distinct breakpoints (fragment lengths) among those read pairs. */
   fragments: number;
   /** Distinct molecules (one per cell, each with its own UMI) among those read pairs. */
@@ -202,6 +212,11 @@ export const ILLUMINA_ADAPTER = 'AGATCGGAAGAGC';
 /** `SimMolecule.site` of a mispriming product and of a read into the vector body. */
 export const MISPRIMED = -1;
 export const VECTOR = -2;
+/**
+ * Shortest host part that can be placed on the genome: bwa mem reports no alignment scoring below
+ * its -T 30 (one point per matching base), so a pair with a shorter host part maps nowhere.
+ */
+export const MIN_PLACEABLE_HOST = 30;
 /** Sites closer than this (bp, either strand) are flagged closeToOtherSite in the truth. */
 export const CLOSE_SITE_DISTANCE = 10;
 

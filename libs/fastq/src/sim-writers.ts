@@ -151,7 +151,9 @@ export async function writeFasta(path: string, contigs: Contig[], width = 60): P
  * `position` is the 1-based junction (DOMAIN.md), `strand` the strand of R1's alignment; `reads`
  * are the read pairs generated from the site (before any trimming or filter), `fragments` their
  * distinct breakpoints, `umis` their distinct molecules (true UMIs, before sequencing errors);
- * `multimapping` and `close_to_other_site` are 1 or 0.
+ * `multimapping` and `close_to_other_site` are 1 or 0; `placeable_reads` are the read pairs whose
+ * host part is long enough to map (>= MIN_PLACEABLE_HOST bp) and `placeable_molecules` the
+ * molecules with at least one of them (what a perfect caller could count).
  */
 export const TRUTH_COLUMNS = [
   'chrom',
@@ -163,6 +165,8 @@ export const TRUTH_COLUMNS = [
   'umis',
   'multimapping',
   'close_to_other_site',
+  'placeable_reads',
+  'placeable_molecules',
 ] as const;
 
 /** One truth row as a TSV line (columns TRUTH_COLUMNS). */
@@ -170,7 +174,7 @@ export function formatTruthRow(s: TruthSite): string {
   const flag = (b: boolean) => (b ? '1' : '0');
   return (
     [s.chrom, s.position, s.strand, s.cells, s.reads, s.fragments, s.umis].join('\t') +
-    `\t${flag(s.multimapping)}\t${flag(s.closeToOtherSite)}\n`
+    `\t${flag(s.multimapping)}\t${flag(s.closeToOtherSite)}\t${s.placeableReads ?? s.reads}\t${s.placeableMolecules ?? s.umis}\n`
   );
 }
 

@@ -69,12 +69,60 @@ describe('parsing', () => {
 
   it('reads back the truth rows the simulator writes', () => {
     const rows = [
-      truthSite('chr1', 100, '+', 3, 30),
-      truthSite('chr2', 5, '-', 1, 2, { multimapping: true, closeToOtherSite: true }),
+      truthSite('chr1', 100, '+', 3, 30, { placeableReads: 28, placeableMolecules: 2 }),
+      truthSite('chr2', 5, '-', 1, 2, {
+        multimapping: true,
+        closeToOtherSite: true,
+        placeableReads: 2,
+        placeableMolecules: 1,
+      }),
     ];
     const text = TRUTH_COLUMNS.join('\t') + '\n' + rows.map(formatTruthRow).join('');
-    expect(text.split('\n')[2]).toBe('chr2\t5\t-\t1\t2\t1\t1\t1\t1');
+    expect(text.split('\n')[2]).toBe('chr2\t5\t-\t1\t2\t1\t1\t1\t1\t2\t1');
     expect(parseTruthTsv(text)).toEqual(rows);
+    // a truth table written before placeable_reads existed: every read pair counts
+    const old = text
+      .split('\n')
+      .map((line) => line.split('\t').slice(0, 9).join('\t'))
+      .join('\n');
+    expect(parseTruthTsv(old).map((t) => [t.placeableReads, t.placeableMolecules])).toEqual([
+      [30, 3],
+      [2, 1],
+    ]);
+  });
+
+  it('does not count in the recall a site whose read pairs all have a host part too short to map', () => {
+    const truth = [
+      truthSite('chr1', 100, '+', 2, 40, { placeableReads: 25 }),
+      truthSite('chr1', 900, '+', 1, 30, { placeableReads: 0 }), // 8-19 bp host: maps nowhere
+      truthSite('chr1', 1500, '-', 1, 30, { placeableReads: 2 }), // 2 placeable pairs: < 3
+    ];
+    const a = evaluateSites([called('chr1', 100, '+', 2)], truth);
+    expect(a).toMatchObject({ eligible: 1, recalled: 1, recall: 1 });
+    // merged true sites add their placeable pairs: 2 + 2 >= 3
+    const close = [
+      truthSite('chr2', 10, '+', 1, 5, { placeableReads: 2 }),
+      truthSite('chr2', 13, '+', 1, 5, { placeableReads: 2 }),
+    ];
+    expect(evaluateSites([], close)).toMatchObject({ eligible: 1, recall: 0 });
+  });
+
+  it('gives the Spearman ceiling when short host parts hide cells, and UMIs against what is placeable', () => {
+    // the 2-cell clone lost one cell to a short host part: it looks like a single-cell clone
+    const truth = [
+      truthSite('chr1', 100, '+', 1, 50, { placeableMolecules: 1 }),
+      truthSite('chr1', 900, '+', 2, 50, { placeableMolecules: 1 }),
+      truthSite('chr1', 1500, '+', 3, 50, { placeableMolecules: 3 }),
+    ];
+    const calls = [
+      called('chr1', 100, '+', 1, 1),
+      called('chr1', 900, '+', 1, 1),
+      called('chr1', 1500, '+', 3, 3),
+    ];
+    const a = evaluateSites(calls, truth);
+    expect(a.spearmanCeiling).toBeCloseTo(0.866, 3);
+    expect(a.spearmanUmis).toBeCloseTo(0.866, 3);
+    expect(a.spearmanUmisPlaceable).toBe(1);
   });
 });
 

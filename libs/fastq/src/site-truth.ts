@@ -14,8 +14,10 @@
 //   `tolerance` bp) by increasing distance, ties by larger true reads, then larger called reads.
 // - precision = matched called sites / called sites (a call of a multimapping true site counts as
 //   matched: the site is real). recall = matched eligible true sites / eligible true sites, where
-//   eligible = at least `minReads` read pairs generated and not multimapping (those cannot be
-//   placed, by design). exact = matched pairs at distance 0 / matched pairs.
+//   eligible = at least `minReads` placeable read pairs generated (host part >= 30 bp: a pair
+//   with a shorter host part maps nowhere; truth tables without the column count every read
+//   pair) and not multimapping (those cannot be placed either, by design). exact = matched pairs
+//   at distance 0 / matched pairs.
 // - Spearman correlations of called fragments and called UMIs with true cells, over matched pairs.
 // - Unmatched calls are given a cause: on a vector contig; in a duplicated segment; within
 //   `nearDistance` bp of a true site (wrong strand or position); nowhere near anything.
@@ -40,6 +42,10 @@ export interface TruthCluster {
   positions: number[];
   cells: number;
   reads: number;
+  /** Read pairs with a host part long enough to map (= reads for truth tables without it). */
+  placeableReads: number;
+  /** Molecules with a placeable read pair (= umis for truth tables without it). */
+  placeableMolecules: number;
   fragments: number;
   umis: number;
   multimapping: boolean;
@@ -82,6 +88,14 @@ export interface SiteAccuracy {
   exactFraction: number;
   spearmanFragments: number | null;
   spearmanUmis: number | null;
+  /**
+   * The best any caller can do: Spearman of the true placeable molecules (cells whose fragment
+   * has a host part long enough to map) with the true cells, over the matched sites. Below 1 when
+   * short host parts hide cells of small clones.
+   */
+  spearmanCeiling: number | null;
+  /** Spearman of called UMIs with the true placeable molecules (what can be counted). */
+  spearmanUmisPlaceable: number | null;
   /** Matched calls of multimapping true sites. */
   multimappingCalled: number;
   falsePositives: Record<FalsePositiveCause, number>;
@@ -156,7 +170,13 @@ export function parseTruthTsv(text: string): TruthSite[] {
   const names = ['chrom', 'position', 'strand', 'cells', 'reads', 'fragments'];
   const at = Object.fromEntries(names.map((n) => [n, column(header, n, true)]));
   const optional = (n: string) => column(header, n, false);
-  const [umis, multi, close] = ['umis', 'multimapping', 'close_to_other_site'].map(optional);
+  const [umis, multi, close, placeable, placeableMolecules] = [
+    'umis',
+    'multimapping',
+    'close_to_other_site',
+    'placeable_reads',
+    'placeable_molecules',
+  ].map(optional);
   return rows.map((row, i) => {
     const line = i + 2;
     const num = (n: string) => numberAt(row, at[n], line) ?? 0;
@@ -166,6 +186,8 @@ export function parseTruthTsv(text: string): TruthSite[] {
       strand: strandAt(row[at.strand], line),
       cells: num('cells'),
       reads: num('reads'),
+      placeableReads: numberAt(row, placeable, line) ?? num('reads'),
+      placeableMolecules: numberAt(row, placeableMolecules, line) ?? numberAt(row, umis, line) ?? 0,
       fragments: num('fragments'),
       umis: numberAt(row, umis, line) ?? 0,
       multimapping: row[multi] === '1',
@@ -200,6 +222,8 @@ export function mergeTruth(truth: readonly TruthSite[], d: number): TruthCluster
       last.positions.push(s.position);
       last.cells += s.cells;
       last.reads += s.reads;
+      last.placeableReads += s.placeableReads ?? s.reads;
+      last.placeableMolecules += s.placeableMolecules ?? s.umis;
       last.fragments += s.fragments;
       last.umis += s.umis;
       last.multimapping ||= s.multimapping;
@@ -207,7 +231,12 @@ export function mergeTruth(truth: readonly TruthSite[], d: number): TruthCluster
       continue;
     }
     const { position, ...rest } = s;
-    last = { ...rest, positions: [position] };
+    last = {
+      ...rest,
+      placeableReads: s.placeableReads ?? s.reads,
+      placeableMolecules: s.placeableMolecules ?? s.umis,
+      positions: [position],
+    };
     out.push(last);
   }
   return out;
@@ -302,12 +331,13 @@ function correlation(
   called: readonly CalledSite[],
   truth: readonly TruthCluster[],
   measure: 'fragments' | 'umis',
+  against: 'cells' | 'placeableMolecules' = 'cells',
 ): number | null {
   const values = matches.map((m) => called[m.called][measure]);
   if (values.length === 0 || values.some((v) => v === null)) return null;
   return spearman(
     values as number[],
-    matches.map((m) => truth[m.truth].cells),
+    matches.map((m) => truth[m.truth][against]),
   );
 }
 
@@ -322,7 +352,7 @@ export function evaluateSites(
   const o = { ...DEFAULTS, ...options } as typeof DEFAULTS;
   const clusters = mergeTruth(truth, o.mergeDistance);
   const matches = matchSites(called, clusters, o.tolerance);
-  const eligible = (t: TruthCluster) => t.reads >= o.minReads && !t.multimapping;
+  const eligible = (t: TruthCluster) => t.placeableReads >= o.minReads && !t.multimapping;
   const matchedTruth = new Set(matches.map((m) => m.truth));
   const matchedCalled = new Set(matches.map((m) => m.called));
   const recalled = matches.filter((m) => eligible(clusters[m.truth])).length;
@@ -345,6 +375,14 @@ export function evaluateSites(
     exactFraction: ratio(exact, matches.length),
     spearmanFragments: correlation(matches, called, clusters, 'fragments'),
     spearmanUmis: correlation(matches, called, clusters, 'umis'),
+    spearmanCeiling:
+      matches.length < 2
+        ? null
+        : spearman(
+            matches.map((m) => clusters[m.truth].placeableMolecules),
+            matches.map((m) => clusters[m.truth].cells),
+          ),
+    spearmanUmisPlaceable: correlation(matches, called, clusters, 'umis', 'placeableMolecules'),
     multimappingCalled: matches.filter((m) => clusters[m.truth].multimapping).length,
     falsePositives,
     missed: { closeToOtherSite: closeMissed, other: missed.length - closeMissed },

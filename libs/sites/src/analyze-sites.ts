@@ -1,4 +1,5 @@
-// The site-analysis engine: read the BAM once (bam-scan.ts), merge positions into sites for every
+// The site-analysis engine: read the BAM once (bam-scan.ts), fold R2 breakpoint jitter into its
+// fragment (position-table.ts), merge positions into sites for every
 // d from 0 to max_merge_distance (site-merger.ts), filter, annotate and count (site-tables.ts),
 // and write fragments.bed, sites*.tsv, summary.json, sites.xlsx and the plots under the staging
 // workspace root `outDir` (bam2bed/, bed2peak/).
@@ -7,6 +8,7 @@ import * as path from 'node:path';
 import { scanBam } from './bam-scan';
 import { GeneIndex, readGenes } from './gene-annotation';
 import { KnownSiteIndex, readKnownSites } from './known-sites';
+import { foldBreakpointJitter } from './position-table';
 import { positionStats, mergeSites } from './site-merger';
 import { writeFileAtomic, writeFragmentsBed, writeSiteTsv } from './site-files';
 import { SiteAnalysisOptions, resolveSiteOptions } from './site-options';
@@ -36,6 +38,7 @@ export async function analyzeSites(options: SiteAnalysisOptions): Promise<SiteAn
   );
   const refNames = scan.references.map((r) => r.name);
   const positions = scan.table.sorted();
+  for (const p of positions) foldBreakpointJitter(p, o.umi);
   const stats = positionStats(positions, o.umi);
   const ctx = {
     refNames,

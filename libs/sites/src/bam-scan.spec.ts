@@ -200,6 +200,7 @@ describe('scanBam', () => {
         low_mapq: 1,
         leading_clip: 2,
         vector_reads: 1,
+        no_ltr_remainder: 0,
         kept: KEPT.length,
       });
       expect(result.counts.r1_records).toBe(KEPT.length + FILTERED.length + 1);
@@ -209,6 +210,84 @@ describe('scanBam', () => {
       expect(result.references.map((r) => r.name)).toEqual(['chr1', 'chr2', 'vector']);
     },
   );
+
+  it("keeps a long fragment without bwa's proper-pair flag when the mates face each other within 2 kb", async () => {
+    // bwa's 0x2 bound comes from its insert-size fit (870 bp on the simulator's libraries): a
+    // 925-bp sonication fragment is not flagged, but it is the same molecule
+    const improper = { improper: true, mateCigar: '150M' };
+    const bam = writeBam(dir, 'improper', CONTIGS, [
+      pair('longPlus', { ...improper, pos: 70001, cigar: '150M', matePos: 70776, tlen: 925 }),
+      pair('longMinus', {
+        ...improper,
+        pos: 72776,
+        cigar: '150M',
+        reverse: true,
+        matePos: 72001,
+        tlen: -925,
+      }),
+      // not facing: + R1 right of its mate; same strand; template over 2 kb; TLEN unknown
+      pair('away', { ...improper, pos: 74001, cigar: '150M', matePos: 73501, tlen: -650 }),
+      pair('sameStrand', {
+        ...improper,
+        pos: 76776,
+        cigar: '150M',
+        reverse: true,
+        extraFlags: 0x20,
+        matePos: 76001,
+        tlen: -925,
+      }),
+      pair('tooLong', { ...improper, pos: 78001, cigar: '150M', matePos: 80351, tlen: 2500 }),
+      pair('noTlen', { ...improper, pos: 82001, cigar: '150M', matePos: 82776 }),
+    ]);
+    const result = await scanBam(resolveSiteOptions({ bam, outDir: dir }));
+    expect(
+      result.table.sorted().map((s) => [s.strand, s.position, [...s.fragments.keys()]] as const),
+    ).toEqual([
+      ['+', 70001, [70925]],
+      ['-', 72925, [72001]],
+    ]);
+    expect(result.counts.outcomes).toMatchObject({ not_proper_pair: 4, kept: 2 });
+  });
+
+  it('drops reads without the LTR remainder when the library carries it (>= 90 % of reads)', async () => {
+    // 19 junction reads begin with TAGCA (5S); 1 mispriming read trimmed at a primer-like
+    // genomic sequence begins with genome (GGGGG) and would be a false site
+    const junction = (i: number) =>
+      pair(`j${i}`, {
+        pos: 90001 + 1000 * i,
+        cigar: '5S145M',
+        fivePrime: 'TAGCA',
+        matePos: 90451 + 1000 * i,
+      });
+    const misprimed = pair('misprimed', { pos: 70001, cigar: '150M', matePos: 70451 });
+    const reads = [...Array.from({ length: 19 }, (_, i) => junction(i)), misprimed];
+    const bam = writeBam(dir, 'remainder-carried', CONTIGS, reads);
+    const result = await scanBam(resolveSiteOptions({ bam, outDir: dir }));
+    expect(result.counts.outcomes).toMatchObject({ no_ltr_remainder: 1, kept: 19 });
+    expect(result.counts).toMatchObject({
+      ltr_remainder_required: true,
+      ltr_remainder_share: 0.95,
+    });
+    expect(result.table.sorted().some((s) => s.position === 70001)).toBe(false);
+
+    // 17 of 20 (< 90 %): the reads need not carry it; nothing is dropped
+    const fewer = [
+      ...reads.slice(0, 17),
+      misprimed,
+      pair('other', { pos: 72001, cigar: '150M', matePos: 72451 }),
+      pair('another', { pos: 74001, cigar: '150M', matePos: 74451 }),
+    ];
+    const bam2 = writeBam(dir, 'remainder-not-carried', CONTIGS, fewer);
+    const kept = await scanBam(resolveSiteOptions({ bam: bam2, outDir: dir }));
+    expect(kept.counts.outcomes).toMatchObject({ no_ltr_remainder: 0, kept: 20 });
+    expect(kept.counts.ltr_remainder_required).toBe(false);
+    expect(kept.table.sorted().map((s) => s.position)).toContain(70001);
+
+    // no remainder configured: no share, nothing dropped
+    const none = await scanBam(resolveSiteOptions({ bam, outDir: dir, ltrRemainder: '' }));
+    expect(none.counts).toMatchObject({ ltr_remainder_required: false, ltr_remainder_share: null });
+    expect(none.counts.outcomes.kept).toBe(20);
+  });
 
   it("without an LTR remainder the site is the 5'-most aligned base", async () => {
     const bam = writeBam(dir, 'noremainder', CONTIGS, [KEPT[4][0], KEPT[8][0]]);

@@ -5,12 +5,14 @@
 
 import { R1Fragment } from './r1-filter';
 import { Strand } from './types';
-import { countDirectionalClusters } from './umi-clusters';
+import { collapseFragmentUmis, countDirectionalClusters } from './umi-clusters';
 
 export interface FragmentSupport {
   reads: number;
   /** UMI → reads; null when the run has no UMIs. */
   umis: Map<string, number> | null;
+  /** `umis` collapsed within the fragment (collapseFragmentUmis), computed once when asked. */
+  collapsedUmis?: Map<string, number>;
 }
 
 export interface PositionSupport {
@@ -53,7 +55,34 @@ export class PositionTable {
       site.fragments.set(f.breakpoint, frag);
     }
     frag.reads++;
-    if (frag.umis !== null && umi !== null) frag.umis.set(umi, (frag.umis.get(umi) ?? 0) + 1);
+    if (frag.umis !== null && umi !== null) {
+      frag.umis.set(umi, (frag.umis.get(umi) ?? 0) + 1);
+      frag.collapsedUmis = undefined;
+    }
+  }
+
+  /** Adds every read of `other` (a table of the same kind) to this one. */
+  absorb(other: PositionTable): void {
+    for (const [key, theirs] of other.byKey) {
+      const ours = this.byKey.get(key);
+      if (ours === undefined) {
+        this.byKey.set(key, theirs);
+        continue;
+      }
+      ours.reads += theirs.reads;
+      for (const [bp, f] of theirs.fragments) {
+        const mine = ours.fragments.get(bp);
+        if (mine === undefined) {
+          ours.fragments.set(bp, f);
+          continue;
+        }
+        mine.reads += f.reads;
+        if (mine.umis !== null && f.umis !== null) {
+          for (const [umi, n] of f.umis) mine.umis.set(umi, (mine.umis.get(umi) ?? 0) + n);
+          mine.collapsedUmis = undefined;
+        }
+      }
+    }
   }
 
   /** All positions sorted by contig (genome order), strand ('+' first), position. */
@@ -67,12 +96,81 @@ export class PositionTable {
   }
 }
 
+/**
+ * The UMIs of one fragment after the within-fragment collapse (UMIs ≤ 2 mismatches apart,
+ * directional: umi-clusters.ts), cached; null without UMIs. Every UMI count of a position or a
+ * merged site pools these.
+ */
+export function fragmentUmiCounts(f: FragmentSupport): Map<string, number> | null {
+  if (f.umis === null) return null;
+  f.collapsedUmis ??= collapseFragmentUmis(f.umis);
+  return f.collapsedUmis;
+}
+
 /** Directional UMI clusters of one fragment (null without UMIs). */
 export function fragmentUmis(f: FragmentSupport): number | null {
-  return f.umis === null ? null : countDirectionalClusters(f.umis);
+  const counts = fragmentUmiCounts(f);
+  return counts === null ? null : countDirectionalClusters(counts);
 }
 
 /** Fragment length of a (site, breakpoint) pair: |breakpoint − site| + 1. */
 export function fragmentLength(position: number, breakpoint: number): number {
   return Math.abs(breakpoint - position) + 1;
+}
+
+/** Breakpoints this close (bp) to a much better supported one at the same position may be its copies. */
+export const BREAKPOINT_JITTER = 2;
+/** Without UMIs, a jittered copy has at most 1/10 of the reads of its fragment. */
+const JITTER_READ_RATIO = 10;
+
+/**
+ * Folds breakpoint jitter into the fragment it comes from, at one position (in place). R2's 5'
+ * end moves by a base or two when linker bases that cutadapt left (a sequencing error in the
+ * linker) happen to match the genome next to the shear point, as the LTR remainder does on R1:
+ * at depth every large fragment grows a one-read neighbour and a single-cell clone shows two
+ * fragments. A breakpoint b within BREAKPOINT_JITTER bp of a breakpoint a with more reads is
+ * a's copy when its reads carry a's molecules - every UMI of b one mismatch from a UMI of a -
+ * or, without UMIs, when a has at least 10x b's reads (two cells of a clone sheared 1-2 bp
+ * apart have PCR-comparable read counts: PCR efficiencies differ by 10x in < 0.1 % of pairs).
+ * Smallest breakpoints are folded first, each into its best-supported qualifying neighbour.
+ */
+export function foldBreakpointJitter(p: PositionSupport, withUmis: boolean): void {
+  if (p.fragments.size < 2) return;
+  const order = [...p.fragments.entries()].sort((x, y) => x[1].reads - y[1].reads || x[0] - y[0]);
+  for (const [b, fb] of order) {
+    let target: number | null = null;
+    for (let a = b - BREAKPOINT_JITTER; a <= b + BREAKPOINT_JITTER; a++) {
+      const fa = a === b ? undefined : p.fragments.get(a);
+      if (fa === undefined || fa.reads <= fb.reads) continue;
+      if (!sameMolecules(fa, fb, withUmis)) continue;
+      if (target === null || fa.reads > p.fragments.get(target)!.reads) target = a;
+    }
+    if (target === null) continue;
+    const fa = p.fragments.get(target)!;
+    fa.reads += fb.reads;
+    if (fa.umis !== null && fb.umis !== null) {
+      for (const [umi, n] of fb.umis) fa.umis.set(umi, (fa.umis.get(umi) ?? 0) + n);
+      fa.collapsedUmis = undefined;
+    }
+    p.fragments.delete(b);
+  }
+}
+
+function sameMolecules(a: FragmentSupport, b: FragmentSupport, withUmis: boolean): boolean {
+  const ua = withUmis ? fragmentUmiCounts(a) : null;
+  const ub = withUmis ? fragmentUmiCounts(b) : null;
+  if (ua === null || ub === null || ub.size === 0) return a.reads >= JITTER_READ_RATIO * b.reads;
+  for (const umi of ub.keys()) if (!withinOneMismatch(umi, ua)) return false;
+  return true;
+}
+
+function withinOneMismatch(umi: string, counts: ReadonlyMap<string, number>): boolean {
+  if (counts.has(umi)) return true;
+  for (const other of counts.keys()) {
+    if (other.length !== umi.length) continue;
+    let d = 0;
+    for (let i = 0; i < umi.length && d <= 1; i++) if (umi[i] !== other[i]) d++;
+    if (d <= 1) return true;
+  }
+  return false;
 }

@@ -232,7 +232,7 @@ describe('site-cli', () => {
     const summary = JSON.parse(read('bed2peak/summary.json'));
     expect(summary.r1_records).toBe(pairs.length);
     expect(summary.attrition.map((a: { removed: number }) => a.removed)).toEqual([
-      0, 0, 0, 0, 0, 1, 1,
+      0, 0, 0, 0, 0, 1, 0, 1,
     ]);
     expect(summary.vector_sites).toBe(1);
     expect(summary.per_d.map((p: { kept_sites: number }) => p.kept_sites)).toEqual([2, 2, 2, 2]);

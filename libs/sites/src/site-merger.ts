@@ -3,9 +3,10 @@
 // merges nothing; `bedtools merge -d` would also join adjacent 1-bp intervals at d = 0). A merged
 // site is reported at its best-supported position (most fragments, then UMIs, then reads, then the
 // lowest position); its reads are summed, its fragments are the distinct breakpoints over all its
-// positions, its UMIs the directional clusters of the summed UMI counts.
+// positions, its UMIs the directional clusters of the summed UMI counts (each fragment's UMIs
+// first collapsed within the fragment: umi-clusters.ts).
 
-import { PositionSupport, fragmentLength } from './position-table';
+import { PositionSupport, fragmentLength, fragmentUmiCounts } from './position-table';
 import { Strand } from './types';
 import { addUmiCounts, countDirectionalClusters } from './umi-clusters';
 
@@ -45,7 +46,10 @@ export function positionStats(
 function positionUmiCounts(members: readonly PositionSupport[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const m of members) {
-    for (const f of m.fragments.values()) if (f.umis !== null) addUmiCounts(counts, f.umis);
+    for (const f of m.fragments.values()) {
+      const umis = fragmentUmiCounts(f);
+      if (umis !== null) addUmiCounts(counts, umis);
+    }
   }
   return counts;
 }

@@ -98,7 +98,7 @@ export function fivePrimeClip(c: Cigar, reverse: boolean): number {
 }
 
 /** Hard-clipped bases at the read's 5' end (those are not in SEQ). */
-function fivePrimeHardClip(c: Cigar, reverse: boolean): number {
+export function fivePrimeHardClip(c: Cigar, reverse: boolean): number {
   let n = 0;
   for (let k = 0; k < c.count; k++) {
     const v = c.ops[reverse ? c.count - 1 - k : k];

@@ -22,6 +22,8 @@ export interface SiteSummary {
   r1_records: number;
   attrition: AttritionStep[];
   vector_sites: number;
+  /** Whether reads without the LTR remainder were dropped, and the share of reads with it. */
+  ltr_remainder: { required: boolean; share: number | null };
   kept_reads_without_umi: number | null;
   positions: number;
   distinct_fragments: number;
@@ -46,10 +48,17 @@ function attrition(c: ScanCounts, primary: BuiltTable): AttritionStep[] {
   const steps: [string, number][] = [
     ['primary alignment (not secondary/supplementary)', c.outcomes.secondary_supplementary],
     ['mapped', c.outcomes.unmapped],
-    ['properly paired, mate on the same contig', c.outcomes.not_proper_pair],
+    [
+      'properly paired (0x2, or mates facing within 2 kb on one contig)',
+      c.outcomes.not_proper_pair,
+    ],
     ['mapping quality >= min_mapq (low_mapq: multi-mapping)', c.outcomes.low_mapq],
     ["5' unaligned bases <= max_leading_clip", c.outcomes.leading_clip],
     ['host contig (vector_reads removed)', c.outcomes.vector_reads],
+    [
+      'R1 begins with the LTR remainder (<= 1 mismatch), when >= 90 % of the reads do',
+      c.outcomes.no_ltr_remainder,
+    ],
   ];
   const out: AttritionStep[] = [];
   let n = c.r1_records;
@@ -102,6 +111,7 @@ export function buildSummary(
     r1_records: counts.r1_records,
     attrition: attrition(counts, primary),
     vector_sites: counts.vector_sites,
+    ltr_remainder: { required: counts.ltr_remainder_required, share: counts.ltr_remainder_share },
     kept_reads_without_umi: o.umi ? counts.kept_without_umi : null,
     positions,
     distinct_fragments: distinctFragments,

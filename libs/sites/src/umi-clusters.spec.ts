@@ -1,4 +1,4 @@
-import { countDirectionalClusters } from './umi-clusters';
+import { collapseFragmentUmis, countDirectionalClusters } from './umi-clusters';
 
 const counts = (o: Record<string, number>) => new Map(Object.entries(o));
 
@@ -68,3 +68,26 @@ function allPairsClusters(m: Map<string, number>): number {
   }
   return n;
 }
+
+describe('collapseFragmentUmis (within one fragment, up to 2 mismatches)', () => {
+  it('absorbs 2-error copies of the molecule UMI into it, keeping the reads', () => {
+    // a single-cell clone read 300 times: its UMI, 1-error and 2-error copies
+    const m = counts({ ACGTACGTAC: 290, ACGTACGTAA: 6, TCGTACGAAC: 3, ACCTACGTTA: 1 });
+    expect(collapseFragmentUmis(m)).toEqual(counts({ ACGTACGTAC: 300 }));
+    // one-mismatch clustering alone counts three molecules here
+    expect(countDirectionalClusters(m)).toBe(3);
+  });
+
+  it('keeps UMIs 3 mismatches apart, and comparable counts apart (two real molecules)', () => {
+    const far = counts({ AAAAAAAAAA: 50, AAAAAAATTT: 1 });
+    expect(collapseFragmentUmis(far)).toEqual(far);
+    const twoMolecules = counts({ AAAAAAAAAA: 50, AAAAAAAATT: 40 });
+    expect(collapseFragmentUmis(twoMolecules)).toEqual(twoMolecules);
+  });
+
+  it('is the identity for zero or one UMI and ignores UMIs of another length', () => {
+    expect(collapseFragmentUmis(new Map())).toEqual(new Map());
+    expect(collapseFragmentUmis(counts({ ACGT: 3 }))).toEqual(counts({ ACGT: 3 }));
+    expect(collapseFragmentUmis(counts({ ACGT: 9, ACG: 1 }))).toEqual(counts({ ACGT: 9, ACG: 1 }));
+  });
+});
