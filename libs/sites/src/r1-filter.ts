@@ -16,10 +16,11 @@ import {
   sitePosition,
 } from './site-position';
 
+import { Strand } from './types';
+
 function fivePrimeClipIsHard(c: Cigar, reverse: boolean): boolean {
   return fivePrimeHardClip(c, reverse) > 0;
 }
-import { Strand } from './types';
 
 export const R1_OUTCOMES = [
   'secondary_supplementary',
