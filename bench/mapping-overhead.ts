@@ -338,6 +338,9 @@ async function main(): Promise<void> {
     mkdirSync(OUT_DIR, { recursive: true });
     writeFileSync(join(OUT_DIR, 'mapping-overhead.json'), JSON.stringify(result, null, 2));
     if (samSeen.length > 0) process.exitCode = 1;
+  } catch (err) {
+    console.error(`the stack's output, last lines:\n${stack.output().slice(-4000)}`);
+    throw err;
   } finally {
     await stack.stop();
   }
