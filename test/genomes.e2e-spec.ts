@@ -25,6 +25,7 @@ import { TarEntry, writeTarGz } from '@qslam/genomes/testing/tar-writer';
 import { reverseComplement } from '@qslam/fastq';
 import { readFastq } from './support/fastq';
 import { FileServer } from './support/file-server';
+import { fixtureDir } from './support/fixtures';
 import { demoGenomeFiles, installDemoGenome, waitGenome } from './support/genomes';
 import { freePort, processesInGroup, TestStack, waitFor } from './support/stack';
 
@@ -37,7 +38,7 @@ const PAIRS = 4000;
 /** A library simulated from the demo genome (the default scenario: UMIs, vector, mispriming). */
 function demoLibrary(pairs: number, seed: number): { dir: string; r1: string; r2: string } {
   const genome = demoGenomeFiles();
-  const dir = join(tmpdir(), 'qslam-fixtures', `demo-lib-p${pairs}-s${seed}`);
+  const dir = fixtureDir(`demo-lib-p${pairs}-s${seed}`);
   if (!existsSync(join(dir, 'truth.tsv'))) {
     mkdirSync(dir, { recursive: true });
     execFileSync(process.execPath, [

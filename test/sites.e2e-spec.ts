@@ -16,7 +16,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, openAsBlob, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as ExcelJS from 'exceljs';
 import {
@@ -28,6 +27,7 @@ import {
   SiteAccuracy,
   TruthSite,
 } from '@qslam/fastq';
+import { fixtureDir } from './support/fixtures';
 import { demoGenomeFiles, installDemoGenome } from './support/genomes';
 import { TestStack } from './support/stack';
 
@@ -50,7 +50,7 @@ interface Library {
 /** A simulated library of one scenario and seed on the demo genome, cached in the temp dir. */
 function simulate(scenario: string, seed: number, pairs = PAIRS): Library {
   const genome = demoGenomeFiles();
-  const dir = join(tmpdir(), 'qslam-fixtures', `sites-v3-${scenario}-p${pairs}-s${seed}`);
+  const dir = fixtureDir(`sites-${scenario}-p${pairs}-s${seed}`);
   if (!existsSync(join(dir, 'truth.tsv'))) {
     mkdirSync(dir, { recursive: true });
     execFileSync(process.execPath, [

@@ -1,9 +1,33 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const SIMULATOR = resolve(__dirname, '../../dist/apps/api/libs/fastq/src/simulate-cli.js');
+const DIST_LIBS = resolve(__dirname, '../../dist/apps/api/libs');
+const SIMULATOR = join(DIST_LIBS, 'fastq/src/simulate-cli.js');
+
+let generatorHash: string | null = null;
+
+/**
+ * Cache folder of a generated fixture, keyed by a hash of the compiled generators (the simulator
+ * and the demo genome), so that a changed generator never serves files of an older one.
+ */
+export function fixtureDir(name: string): string {
+  if (generatorHash === null) {
+    const hash = createHash('sha1');
+    for (const lib of ['fastq/src', 'genomes/src']) {
+      const dir = join(DIST_LIBS, lib);
+      for (const f of readdirSync(dir)
+        .filter((n) => n.endsWith('.js'))
+        .sort()) {
+        hash.update(f).update(readFileSync(join(dir, f)));
+      }
+    }
+    generatorHash = hash.digest('hex').slice(0, 10);
+  }
+  return join(tmpdir(), 'qslam-fixtures', generatorHash, name);
+}
 
 export interface ReadPair {
   dir: string;
@@ -33,7 +57,7 @@ export function simulatedPair(
     .map(([k, v]) => `-${k}${v}`)
     .join('');
   const ref = reference ? `${reference.tag}-` : '';
-  const dir = join(tmpdir(), 'qslam-fixtures', `${ref}p${pairs}-s${seed}${tag}`);
+  const dir = fixtureDir(`${ref}p${pairs}-s${seed}${tag}`);
   const r1 = join(dir, 'R1.fastq.gz');
   const r2 = join(dir, 'R2.fastq.gz');
   if (!existsSync(join(dir, 'truth.tsv'))) {

@@ -1,15 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, openAsBlob } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ReadPair, simulatedPair } from './fixtures';
+import { fixtureDir, ReadPair, simulatedPair } from './fixtures';
 import { TestStack, waitFor } from './stack';
 
 const DEMO_CLI = resolve(__dirname, '../../dist/apps/api/libs/genomes/src/demo-genome-cli.js');
 
 /** The demo genome files (genome.fa with chr1..3 + vector, genes.gtf), cached per seed. */
 export function demoGenomeFiles(seed = 1): { dir: string; fasta: string; gtf: string } {
-  const dir = join(tmpdir(), 'qslam-fixtures', `demo-genome-s${seed}`);
+  const dir = fixtureDir(`demo-genome-s${seed}`);
   const fasta = join(dir, 'genome.fa');
   const gtf = join(dir, 'genes.gtf');
   if (!existsSync(join(dir, 'vector_contigs.txt'))) {
