@@ -10,15 +10,21 @@ import { bullJobId, redisConnection, STEP_QUEUE } from '../libs/jobs/src/queue';
 import { simulatedPair } from './support/fixtures';
 import { processesInGroup, TestStack, waitFor } from './support/stack';
 
+const BIG_PAIRS = 800_000;
+
 describe('job engine (e2e)', () => {
   let stack: TestStack;
-  /** Small runs finish QC in a few seconds; big ones keep FastQC busy long enough to interfere. */
+  /**
+   * Small runs finish QC in a few seconds; big ones keep FastQC busy long enough to interfere
+   * (800k pairs: ≈ 12 s per stage on a quiet 2-core machine; the tests that need the tool still
+   * running after a worker or API restart run both stages, ≈ 25 s).
+   */
   let small: string;
   const big: string[] = [];
 
   beforeAll(async () => {
     const smallReads = simulatedPair(2000, 21);
-    const bigReads = simulatedPair(400_000, 22);
+    const bigReads = simulatedPair(BIG_PAIRS, 22);
     stack = await new TestStack({ QSLAM_WORKER_CONCURRENCY: '2' }).start(1);
     small = (await stack.createRun({ name: 'small' }, smallReads.r1, smallReads.r2)).body.run_id;
     for (let i = 0; i < 3; i++) {
@@ -180,7 +186,7 @@ describe('job engine (e2e)', () => {
     expect(done).toMatchObject({ status: 'completed', exit_code: 0 });
     expect(
       (await stack.get(`/runs/${big[2]}/results/qc`)).body.summary.before.R1.total_sequences,
-    ).toBe(400_000);
+    ).toBe(BIG_PAIRS);
     expect(stack.output()).toMatch(new RegExp(`adopting job ${job}`));
   });
 
@@ -199,7 +205,7 @@ describe('job engine (e2e)', () => {
   });
 
   it('carries out a kill requested while the worker was down when it returns', async () => {
-    const job = await start(big[2]);
+    const job = await start(big[2], 'qc', '?stage=both');
     const pgid = await pgidOf(big[2], job);
     await stack.killWorker(stack.workers.at(-1)!);
     const res = await stack.delete(`/runs/${big[2]}/kill`);
@@ -213,7 +219,7 @@ describe('job engine (e2e)', () => {
   });
 
   it('leaves running jobs alone when the API restarts', async () => {
-    const job = await start(big[0]);
+    const job = await start(big[0], 'qc', '?stage=both');
     const pgid = await pgidOf(big[0], job);
     await stack.killWorker(stack.api!, 'SIGTERM');
     expect(processesInGroup(pgid).length).toBeGreaterThan(0);
