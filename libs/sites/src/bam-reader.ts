@@ -32,7 +32,8 @@ export interface BamReadOptions {
   /** Bases to decode at the read's 5' end (the LTR remainder length). */
   fivePrimeBases: number;
   /** Decode read names (needed for UMIs). */
-  readNames: boolean;
+  /** Decode the UMI suffix of each read name (`name_UMI`, the umi step's convention). */
+  umiFromNames: boolean;
   /** Pass only records with flag 0x40 (first in pair) to the visitor. */
   firstMatesOnly: boolean;
   source?: BamSource;
@@ -74,10 +75,13 @@ export class BamRecord {
   seqLength = 0;
   /** The read's first bases in read orientation ('' when SEQ is absent or too short). */
   fivePrime = '';
-  /** MC tag, null when absent. */
-  mateCigar: string | null = null;
-  /** Read name (only with `readNames`). */
-  name = '';
+  /** Reference length of the mate's alignment from the MC tag; null when absent or malformed. */
+  mateReferenceLength: number | null = null;
+  /**
+   * With `umiFromNames`: the read name's suffix after its last '_' (null without one). Decoded
+   * from the bytes of the name, which is never made a string: 2M names of garbage per 1M pairs.
+   */
+  umi: string | null = null;
 }
 
 const SEQ_CODES = '=ACMGRSVTWYHKDBN';
@@ -183,6 +187,22 @@ export class BamStreamParser {
   }
 
   push(chunk: Buffer): void {
+    if (this.headerDone && this.off < this.buf.length) {
+      // Complete the record cut by the chunk boundary from the head of the chunk, so that only
+      // that record's bytes are copied, not the whole chunk.
+      const tail = this.buf.subarray(this.off);
+      const need = tail.length < 4 ? 4 - tail.length : 4 + tail.readInt32LE(0) - tail.length;
+      if (tail.length < 4 || need <= 0 || need > chunk.length) {
+        this.buf = Buffer.concat([tail, chunk]);
+        this.off = 0;
+        this.parseRecords();
+        return;
+      }
+      this.buf = Buffer.concat([tail, chunk.subarray(0, need)]);
+      this.off = 0;
+      this.parseRecords();
+      chunk = chunk.subarray(need);
+    }
     this.buf =
       this.off < this.buf.length ? Buffer.concat([this.buf.subarray(this.off), chunk]) : chunk;
     this.off = 0;
@@ -267,7 +287,7 @@ export class BamStreamParser {
     r.nextPos = b.readInt32LE(s + 24);
     r.tlen = b.readInt32LE(s + 28);
     const nameStart = s + 32;
-    r.name = this.options.readNames ? b.toString('latin1', nameStart, nameStart + lName - 1) : '';
+    r.umi = this.options.umiFromNames ? nameSuffix(b, nameStart, nameStart + lName - 1) : null;
     let p = nameStart + lName;
     if (r.cigar.length < nCigar) r.cigar = new Uint32Array(nCigar * 2);
     for (let i = 0; i < nCigar; i++, p += 4) r.cigar[i] = b.readUInt32LE(p);
@@ -275,7 +295,7 @@ export class BamStreamParser {
     r.seqLength = lSeq;
     r.fivePrime = fivePrimeBases(b, p, lSeq, this.options.fivePrimeBases, (flag & 0x10) !== 0);
     p += ((lSeq + 1) >> 1) + lSeq;
-    r.mateCigar = findZTag(b, p, e, 0x4d, 0x43); // 'M','C'
+    r.mateReferenceLength = zTagCigarReferenceLength(b, p, e, 0x4d, 0x43); // 'M','C'
   }
 }
 
@@ -302,8 +322,43 @@ const FIXED_AUX_SIZE: Record<number, number> = {
   0x66: 4, // f
 };
 
-/** Value of the Z-type aux tag `t0t1` in [p, e), or null. */
-function findZTag(b: Buffer, p: number, e: number, t0: number, t1: number): string | null {
+/** The name's bytes after its last '_' in [s, e) as a string; null when there is none. */
+function nameSuffix(b: Buffer, s: number, e: number): string | null {
+  for (let i = e - 1; i >= s; i--) {
+    if (b[i] === 0x5f) return i === e - 1 ? null : b.toString('latin1', i + 1, e);
+  }
+  return null;
+}
+
+/** Reference length of CIGAR text in b[s, q) (M D N = X count); null when malformed or empty. */
+function cigarBytesReferenceLength(b: Buffer, s: number, q: number): number | null {
+  let total = 0;
+  let len = 0;
+  let digits = 0;
+  for (let i = s; i < q; i++) {
+    const c = b[i];
+    if (c >= 48 && c <= 57) {
+      len = len * 10 + (c - 48);
+      digits++;
+      continue;
+    }
+    if (digits === 0) return null;
+    if (c === 77 || c === 68 || c === 78 || c === 61 || c === 88) total += len;
+    else if (c !== 73 && c !== 83 && c !== 72 && c !== 80) return null;
+    len = 0;
+    digits = 0;
+  }
+  return digits === 0 && q > s ? total : null;
+}
+
+/** Reference length of the CIGAR held in the Z-type aux tag `t0t1` in [p, e), or null. */
+function zTagCigarReferenceLength(
+  b: Buffer,
+  p: number,
+  e: number,
+  t0: number,
+  t1: number,
+): number | null {
   while (p + 3 <= e) {
     const type = b[p + 2];
     const isTag = b[p] === t0 && b[p + 1] === t1;
@@ -315,7 +370,7 @@ function findZTag(b: Buffer, p: number, e: number, t0: number, t1: number): stri
       // Z, H: NUL-terminated
       let q = p;
       while (q < e && b[q] !== 0) q++;
-      if (isTag && type === 0x5a) return b.toString('latin1', p, q);
+      if (isTag && type === 0x5a) return cigarBytesReferenceLength(b, p, q);
       p = q + 1;
     } else if (type === 0x42) {
       // B: subtype, int32 count, values

@@ -12,7 +12,7 @@
 
 import { BamReference, readBam } from './bam-reader';
 import { PositionTable } from './position-table';
-import { R1Fragment, R1Outcome, R1_OUTCOMES, classifyR1, umiFromReadName } from './r1-filter';
+import { R1Fragment, R1Outcome, R1_OUTCOMES, classifyR1 } from './r1-filter';
 import { ResolvedSiteOptions } from './site-options';
 
 /** Share of kept R1s beginning with the LTR remainder above which the others are dropped. */
@@ -67,7 +67,7 @@ export async function scanBam(o: ResolvedSiteOptions): Promise<ScanResult> {
     o.bam,
     {
       fivePrimeBases: o.ltrRemainder.length,
-      readNames: o.umi,
+      umiFromNames: o.umi,
       firstMatesOnly: true,
       source: o.reader,
       threads: o.threads,
@@ -79,7 +79,7 @@ export async function scanBam(o: ResolvedSiteOptions): Promise<ScanResult> {
       const outcome = classifyR1(record, params, fragment);
       outcomes[outcome]++;
       if (outcome === 'kept') {
-        const umi = o.umi ? umiFromReadName(record.name) : null;
+        const umi = o.umi ? record.umi : null;
         if (o.umi && umi === null) withoutUmi++;
         (fragment.remainder !== false ? table : withoutRemainder).add(fragment, umi);
         if (fragment.remainder === false) noRemainder++;

@@ -9,7 +9,6 @@ import { BamRecord } from './bam-reader';
 import {
   Cigar,
   breakpointPosition,
-  cigarTextReferenceLength,
   fivePrimeClip,
   fivePrimeHardClip,
   matchesRemainder,
@@ -106,14 +105,7 @@ export function classifyR1(r: BamRecord, p: R1FilterParams, out: R1Fragment): R1
     r.fivePrime.length !== p.ltrRemainder.length ||
     fivePrimeClipIsHard(cigar, reverse) ||
     matchesRemainder(r.fivePrime, p.ltrRemainder);
-  const mateLength = r.mateCigar === null ? null : cigarTextReferenceLength(r.mateCigar);
+  const mateLength = r.mateReferenceLength;
   out.breakpoint = breakpointPosition(reverse, r.nextPos, mateLength, r.pos, r.tlen);
   return p.vectorRefIds.has(r.refId) ? 'vector_reads' : 'kept';
-}
-
-/** The UMI of a read name written by the umi step (`name_UMI`): the suffix after the last '_'. */
-export function umiFromReadName(name: string): string | null {
-  const i = name.lastIndexOf('_');
-  if (i < 0 || i === name.length - 1) return null;
-  return name.slice(i + 1);
 }

@@ -39,28 +39,6 @@ export function parseCigar(text: string): Cigar | null {
   return { ops: Uint32Array.from(ops), count: ops.length };
 }
 
-/** Reference length of CIGAR text (the MC tag) without building the ops; null if malformed. */
-export function cigarTextReferenceLength(text: string): number | null {
-  let total = 0;
-  let len = 0;
-  let digits = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      len = len * 10 + (c - 48);
-      digits++;
-      continue;
-    }
-    if (digits === 0) return null;
-    // M D N = X consume the reference
-    if (c === 77 || c === 68 || c === 78 || c === 61 || c === 88) total += len;
-    else if (c !== 73 && c !== 83 && c !== 72 && c !== 80) return null;
-    len = 0;
-    digits = 0;
-  }
-  return digits === 0 && text.length > 0 ? total : null;
-}
-
 function consumesRef(op: number): boolean {
   return (
     op === CigarOp.M ||
