@@ -119,9 +119,16 @@ describe('read_mapping command lines', () => {
       chooseAligner(
         g,
         () => false,
-        (f) => f === '/r/hg38/genome.bwt',
+        (f) => f === '/r/hg38/genome.bwt' || f === '/r/hg38/genome.sa',
       ),
     ).toBe('bwa');
+    expect(() =>
+      chooseAligner(
+        g,
+        () => false,
+        (f) => f === '/r/hg38/genome.bwt',
+      ),
+    ).toThrow(ConflictError);
     expect(() =>
       chooseAligner(
         g,

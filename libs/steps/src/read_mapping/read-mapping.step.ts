@@ -72,8 +72,9 @@ export function chooseAligner(
 ): Aligner {
   if (genome.indexKind === 'bwa') return 'bwa';
   if (installed('bwa-mem2')) return 'bwa-mem2';
-  // A bwa-mem2 index has no .bwt/.sa; some genome directories carry both indexes.
-  if (fileExists(`${genome.indexPrefix}.bwt`)) return 'bwa';
+  // A bwa-mem2 index has no .bwt/.sa (its .amb .ann .pac are bwa's too); some genome
+  // directories carry both indexes. Both files, so that half a bwa index is not chosen.
+  if (['.bwt', '.sa'].every((ext) => fileExists(`${genome.indexPrefix}${ext}`))) return 'bwa';
   throw new ConflictError(
     `Genome ${genome.name} has a bwa-mem2 index, but bwa-mem2 is not installed on this worker ` +
       `and there is no bwa index; install bwa-mem2 or re-add the genome so that a bwa index is built`,
