@@ -25,39 +25,18 @@ import { TarEntry, writeTarGz } from '@qslam/genomes/testing/tar-writer';
 import { reverseComplement } from '@qslam/fastq';
 import { readFastq } from './support/fastq';
 import { FileServer } from './support/file-server';
-import { fixtureDir } from './support/fixtures';
-import { demoGenomeFiles, installDemoGenome, waitGenome } from './support/genomes';
+import { ReadPair } from './support/fixtures';
+import { demoGenomeFiles, demoGenomeReads, installDemoGenome, waitGenome } from './support/genomes';
 import { freePort, processesInGroup, TestStack, waitFor } from './support/stack';
 
-const SIMULATOR = resolve(__dirname, '../dist/apps/api/libs/fastq/src/simulate-cli.js');
 const UMI_LENGTH = 10;
 const LTR_END = 'ATCCCTCAGACCCTTTTAGTCAGTGTGGAAAATCTC' + 'TAGCA';
 const LINKER = 'GACTGCGTATCAGT';
 const PAIRS = 4000;
 
 /** A library simulated from the demo genome (the default scenario: UMIs, vector, mispriming). */
-function demoLibrary(pairs: number, seed: number): { dir: string; r1: string; r2: string } {
-  const genome = demoGenomeFiles();
-  const dir = fixtureDir(`demo-lib-p${pairs}-s${seed}`);
-  if (!existsSync(join(dir, 'truth.tsv'))) {
-    mkdirSync(dir, { recursive: true });
-    execFileSync(process.execPath, [
-      SIMULATOR,
-      '--out',
-      dir,
-      '--pairs',
-      String(pairs),
-      '--seed',
-      String(seed),
-      '--scenario',
-      'default',
-      '--umi',
-      String(UMI_LENGTH),
-      '--reference',
-      genome.dir,
-    ]);
-  }
-  return { dir, r1: join(dir, 'R1.fastq.gz'), r2: join(dir, 'R2.fastq.gz') };
+function demoLibrary(pairs: number, seed: number): ReadPair {
+  return demoGenomeReads(pairs, seed, { scenario: 'default', umi: UMI_LENGTH });
 }
 
 /** Contig names and lengths of a plain FASTA. */

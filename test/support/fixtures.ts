@@ -49,7 +49,7 @@ export interface SimReferenceDir {
 export function simulatedPair(
   pairs: number,
   seed = 1,
-  extra: { umi?: number; mispriming?: number } = {},
+  extra: { scenario?: string; umi?: number; mispriming?: number } = {},
   reference?: SimReferenceDir,
 ): ReadPair {
   const options = Object.entries(extra).flatMap(([k, v]) => [`--${k}`, String(v)]);

@@ -25,7 +25,7 @@ export function demoGenomeFiles(seed = 1): { dir: string; fasta: string; gtf: st
 export function demoGenomeReads(
   pairs: number,
   seed = 1,
-  extra: { umi?: number; mispriming?: number } = {},
+  extra: { scenario?: string; umi?: number; mispriming?: number } = {},
   genomeSeed = 1,
 ): ReadPair {
   const { dir } = demoGenomeFiles(genomeSeed);
