@@ -68,8 +68,11 @@ export class StepsController {
   })
   @ApiResponse({ status: 202, description: '{job_id, status: "pending", run_id, step, variant}' })
   @ApiResponse({ status: 404, description: 'Unknown run or step' })
-  @ApiResponse({ status: 409, description: 'Another job is active, or an input is missing' })
-  @ApiResponse({ status: 501, description: 'The step is named by the spec but not built yet' })
+  @ApiResponse({
+    status: 409,
+    description:
+      "Another job is active, an input is missing, or the run's genome is not installed (the message names it and how to add it)",
+  })
   start(
     @Param('id') id: string,
     @Param('step') step: string,
