@@ -37,17 +37,7 @@ describe('preprocessing chain (e2e)', () => {
     await stack?.stop();
   });
 
-  async function run(step: string, query = ''): Promise<any> {
-    const started = await stack.post(`/runs/${runId}/${step}${query}`);
-    expect(started.status).toBe(202);
-    const job = await stack.waitJob(runId, started.body.job_id, ['completed', 'failed', 'killed']);
-    expect({ step, status: job.status, error: job.error_message }).toEqual({
-      step,
-      status: 'completed',
-      error: null,
-    });
-    return (await stack.get(`/runs/${runId}/results/${step}`)).body;
-  }
+  const run = (step: string, query = ''): Promise<any> => stack.runStep(runId, step, query);
 
   it('umi moves the first 10 bases of R2 into both read names', async () => {
     const results = await run('umi');

@@ -100,21 +100,7 @@ describe('site_analysis on simulated libraries (e2e)', () => {
   }
 
   async function runSteps(runId: string, steps: string[]): Promise<void> {
-    for (const step of steps) {
-      const started = await stack.post(`/runs/${runId}/${step}`);
-      expect({ step, status: started.status }).toEqual({ step, status: 202 });
-      const job = await stack.waitJob(
-        runId,
-        started.body.job_id,
-        ['completed', 'failed', 'killed'],
-        300_000,
-      );
-      expect({ step, status: job.status, error: job.error_message }).toEqual({
-        step,
-        status: 'completed',
-        error: null,
-      });
-    }
+    for (const step of steps) await stack.runStep(runId, step);
   }
 
   async function file(runId: string, rel: string): Promise<string> {

@@ -153,6 +153,29 @@ export class TestStack {
     return this.request('POST', '/runs', form);
   }
 
+  /**
+   * Starts a step, waits for its job and returns `GET /runs/{id}/results/{step}`; throws naming the
+   * step when the start is not accepted or the job does not complete.
+   */
+  async runStep(runId: string, step: string, query = '', timeoutMs = 300_000): Promise<any> {
+    const started = await this.post(`/runs/${runId}/${step}${query}`);
+    if (started.status !== 202) {
+      throw new Error(
+        `${step}: the start answered ${started.status} ${JSON.stringify(started.body)}`,
+      );
+    }
+    const job = await this.waitJob(
+      runId,
+      started.body.job_id,
+      ['completed', 'failed', 'killed'],
+      timeoutMs,
+    );
+    if (job.status !== 'completed') {
+      throw new Error(`${step}: job ${job.job_id} ended ${job.status}: ${job.error_message}`);
+    }
+    return (await this.get(`/runs/${runId}/results/${step}`)).body;
+  }
+
   /** Waits until the job reaches one of the statuses; returns its status record. */
   async waitJob(
     runId: string,
