@@ -25,13 +25,34 @@ export interface SiteAnalysisResult {
   files: string[];
 }
 
+/** Wall seconds per phase of the analysis (summary.json `seconds`). */
+class PhaseClock {
+  readonly seconds: Record<string, number> = {};
+  private last = Date.now();
+
+  lap(phase: string): void {
+    const now = Date.now();
+    this.seconds[phase] = (now - this.last) / 1000;
+    this.last = now;
+  }
+}
+
 export async function analyzeSites(options: SiteAnalysisOptions): Promise<SiteAnalysisResult> {
   const started = Date.now();
+  const clock = new PhaseClock();
   const o = resolveSiteOptions(options);
-  const genes = o.annotation ? new GeneIndex(await readGenes(o.annotation)) : null;
-  const known = o.knownSites ? new KnownSiteIndex(await readKnownSites(o.knownSites)) : null;
-
-  const scan = await scanBam(o);
+  // The annotation and known sites are read while worker threads read the BAM.
+  const scanning = scanBam(o);
+  const inputs = Promise.all([
+    o.annotation ? readGenes(o.annotation).then((g) => new GeneIndex(g)) : null,
+    o.knownSites ? readKnownSites(o.knownSites).then((k) => new KnownSiteIndex(k)) : null,
+  ]);
+  const [scan, [genes, known]] = await Promise.all([scanning, inputs]).catch(async (err) => {
+    // Both settle before the error leaves (no worker or file left running behind it).
+    await Promise.allSettled([scanning, inputs]);
+    throw err;
+  });
+  clock.lap('bam');
   o.onProgress(
     `site_analysis: ${scan.counts.records} records, ${scan.counts.outcomes.kept} R1 kept, ` +
       `${scan.table.size} positions in ${scan.seconds.toFixed(1)}s`,
@@ -56,6 +77,7 @@ export async function analyzeSites(options: SiteAnalysisOptions): Promise<SiteAn
   for (let d = 0; d <= o.maxMergeDistance; d++)
     built.push(buildTable(mergeSites(stats, d, o.umi), d, rule, ctx));
   const primary = built[o.mergeDistance];
+  clock.lap('tables');
 
   const bam2bed = path.join(o.outDir, 'bam2bed');
   const bed2peak = path.join(o.outDir, 'bed2peak');
@@ -73,10 +95,15 @@ export async function analyzeSites(options: SiteAnalysisOptions): Promise<SiteAn
   await writeSiteTsv(path.join(bed2peak, 'sites.tsv'), primary.rows);
   files.push('bed2peak/sites.tsv');
 
-  const summary = buildSummary(o, scan.counts, positions.length, distinctFragments, built, {
-    bam: scan.seconds,
-    total: 0,
-  });
+  clock.lap('text_files');
+  const summary = buildSummary(
+    o,
+    scan.counts,
+    positions.length,
+    distinctFragments,
+    built,
+    clock.seconds,
+  );
   const tables: SiteTable[] = built.map((t) => ({
     d: t.d,
     primary: t.d === o.mergeDistance,
@@ -84,11 +111,13 @@ export async function analyzeSites(options: SiteAnalysisOptions): Promise<SiteAn
   }));
   await writeSitesWorkbook(path.join(bed2peak, 'sites.xlsx'), tables, { ...summary });
   files.push('bed2peak/sites.xlsx');
+  clock.lap('xlsx');
   const plots = await writePlots(
     path.join(bed2peak, 'plots'),
     buildPlotData(primary, scan.references, o.vectorContigs),
   );
   for (const name of plots) files.push(`bed2peak/plots/${name}`);
+  clock.lap('plots');
   files.push('bed2peak/summary.json');
   summary.files = files;
   summary.seconds.total = (Date.now() - started) / 1000;

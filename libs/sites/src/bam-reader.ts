@@ -20,6 +20,7 @@ import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
 import { Readable } from 'node:stream';
 import { SiteInputError, SiteToolError } from './errors';
+import { UmiKey, umiKeyFromBytes } from './umi-key';
 
 export interface BamReference {
   name: string;
@@ -29,9 +30,11 @@ export interface BamReference {
 export type BamSource = 'direct' | 'samtools';
 
 export interface BamReadOptions {
-  /** Bases to decode at the read's 5' end (the LTR remainder length). */
-  fivePrimeBases: number;
-  /** Decode read names (needed for UMIs). */
+  /**
+   * The LTR remainder (A, C, G, T, N; '' for none): each record tells whether the read's first
+   * bases match it (remainderMatch).
+   */
+  ltrRemainder: string;
   /** Decode the UMI suffix of each read name (`name_UMI`, the umi step's convention). */
   umiFromNames: boolean;
   /** Pass only records with flag 0x40 (first in pair) to the visitor. */
@@ -73,19 +76,36 @@ export class BamRecord {
   cigar = new Uint32Array(64);
   cigarCount = 0;
   seqLength = 0;
-  /** The read's first bases in read orientation ('' when SEQ is absent or too short). */
-  fivePrime = '';
+  /** Reused view of `cigar` / `cigarCount`. */
+  readonly cigarView: { ops: Uint32Array; count: number } = { ops: this.cigar, count: 0 };
+  /**
+   * Whether the read's first bases in read orientation (SEQ start for `+`, SEQ end
+   * reverse-complemented for `-`) equal the LTR remainder with at most one mismatch, N matching
+   * anything; null when that cannot be told (no remainder, SEQ absent or shorter than it).
+   */
+  remainderMatch: boolean | null = null;
   /** Reference length of the mate's alignment from the MC tag; null when absent or malformed. */
   mateReferenceLength: number | null = null;
   /**
-   * With `umiFromNames`: the read name's suffix after its last '_' (null without one). Decoded
-   * from the bytes of the name, which is never made a string: 2M names of garbage per 1M pairs.
+   * With `umiFromNames`: the read name's suffix after its last '_' (null without one) as a
+   * UmiKey (umi-key.ts: a number for A/C/G/T/N UMIs of up to 17 bases), decoded from the bytes of
+   * the name, which is never made a string: 2M names of garbage per 1M pairs.
    */
-  umi: string | null = null;
+  umi: UmiKey | null = null;
 }
 
-const SEQ_CODES = '=ACMGRSVTWYHKDBN';
-const COMPLEMENT: Record<string, string> = { A: 'T', C: 'G', G: 'C', T: 'A' };
+/** BAM's 4-bit base codes of A, C, G, T, N ('=ACMGRSVTWYHKDBN'). */
+const BASE_CODE: Record<string, number> = { A: 1, C: 2, G: 4, T: 8, N: 15 };
+const CODE_N = 15;
+/** Complement of a 4-bit base code; ambiguity codes other than N become N (match anything). */
+const COMPLEMENT_CODE = Uint8Array.from({ length: 16 }, (_, c) =>
+  c === 1 ? 8 : c === 8 ? 1 : c === 2 ? 4 : c === 4 ? 2 : CODE_N,
+);
+
+/** The remainder as 4-bit codes (uppercase A, C, G, T, N; anything else is an N). */
+function remainderCodes(remainder: string): Uint8Array {
+  return Uint8Array.from(remainder.toUpperCase(), (c) => BASE_CODE[c] ?? CODE_N);
+}
 
 /** Result of a whole read. */
 export interface BamReadResult {
@@ -176,6 +196,7 @@ export class BamStreamParser {
   private headerDone = false;
   private readonly record = new BamRecord();
   private readonly progressEvery: number;
+  private readonly remainder: Uint8Array;
 
   constructor(
     private readonly file: string,
@@ -184,6 +205,7 @@ export class BamStreamParser {
     private readonly visit: (record: BamRecord) => void,
   ) {
     this.progressEvery = options.progressEvery ?? 1_000_000;
+    this.remainder = remainderCodes(options.ltrRemainder);
   }
 
   push(chunk: Buffer): void {
@@ -220,32 +242,23 @@ export class BamStreamParser {
     }
   }
 
-  /** Returns false while the header is incomplete. */
-  private parseHeader(): boolean {
-    const b = this.buf;
-    if (b.length < 12) return false;
-    if (b.toString('latin1', 0, 4) !== 'BAM\x01') {
-      throw new SiteInputError(this.file, 'not a BAM file (no BAM magic after inflating)');
-    }
-    const lText = b.readInt32LE(4);
-    let p = 8 + lText;
-    if (b.length < p + 4) return false;
-    const nRef = b.readInt32LE(p);
-    p += 4;
-    const refs: BamReference[] = [];
-    for (let i = 0; i < nRef; i++) {
-      if (b.length < p + 4) return false;
-      const lName = b.readInt32LE(p);
-      if (b.length < p + 4 + lName + 4) return false;
-      const name = b.toString('latin1', p + 4, p + 4 + lName - 1);
-      const length = b.readInt32LE(p + 4 + lName);
-      refs.push({ name, length });
-      p += 8 + lName;
-    }
+  /**
+   * For a part of the file that starts at a record (the parallel scan): the references come from
+   * the header read beforehand, and the bytes pushed begin with a record.
+   */
+  startAtRecord(refs: BamReference[]): void {
     this.references = refs;
     this.headerDone = true;
-    this.off = p;
-    this.onHeader(refs);
+  }
+
+  /** Returns false while the header is incomplete. */
+  private parseHeader(): boolean {
+    const header = parseBamHeader(this.file, this.buf);
+    if (header === null) return false;
+    this.references = header.references;
+    this.headerDone = true;
+    this.off = header.end;
+    this.onHeader(header.references);
     return true;
   }
 
@@ -287,28 +300,70 @@ export class BamStreamParser {
     r.nextPos = b.readInt32LE(s + 24);
     r.tlen = b.readInt32LE(s + 28);
     const nameStart = s + 32;
-    r.umi = this.options.umiFromNames ? nameSuffix(b, nameStart, nameStart + lName - 1) : null;
+    r.umi = this.options.umiFromNames ? umiFromName(b, nameStart, nameStart + lName - 1) : null;
     let p = nameStart + lName;
-    if (r.cigar.length < nCigar) r.cigar = new Uint32Array(nCigar * 2);
-    for (let i = 0; i < nCigar; i++, p += 4) r.cigar[i] = b.readUInt32LE(p);
-    r.cigarCount = nCigar;
+    if (r.cigar.length < nCigar) r.cigarView.ops = r.cigar = new Uint32Array(nCigar * 2);
+    const cigar = r.cigar;
+    for (let i = 0; i < nCigar; i++, p += 4)
+      cigar[i] = (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
+    r.cigarCount = r.cigarView.count = nCigar;
     r.seqLength = lSeq;
-    r.fivePrime = fivePrimeBases(b, p, lSeq, this.options.fivePrimeBases, (flag & 0x10) !== 0);
+    r.remainderMatch = remainderMatch(b, p, lSeq, this.remainder, (flag & 0x10) !== 0);
     p += ((lSeq + 1) >> 1) + lSeq;
     r.mateReferenceLength = zTagCigarReferenceLength(b, p, e, 0x4d, 0x43); // 'M','C'
   }
 }
 
-function fivePrimeBases(b: Buffer, seqStart: number, lSeq: number, n: number, reverse: boolean) {
-  if (n <= 0 || lSeq < n) return '';
-  let out = '';
+/**
+ * The references of a BAM header at the start of the inflated bytes `b`, and where the header
+ * ends (the first record); null while `b` holds only part of the header.
+ */
+export function parseBamHeader(
+  file: string,
+  b: Buffer,
+): { references: BamReference[]; end: number } | null {
+  if (b.length < 12) return null;
+  if (b.toString('latin1', 0, 4) !== 'BAM\x01') {
+    throw new SiteInputError(file, 'not a BAM file (no BAM magic after inflating)');
+  }
+  const lText = b.readInt32LE(4);
+  let p = 8 + lText;
+  if (b.length < p + 4) return null;
+  const nRef = b.readInt32LE(p);
+  p += 4;
+  const references: BamReference[] = [];
+  for (let i = 0; i < nRef; i++) {
+    if (b.length < p + 4) return null;
+    const lName = b.readInt32LE(p);
+    if (b.length < p + 4 + lName + 4) return null;
+    const name = b.toString('latin1', p + 4, p + 4 + lName - 1);
+    const length = b.readInt32LE(p + 4 + lName);
+    references.push({ name, length });
+    p += 8 + lName;
+  }
+  return { references, end: p };
+}
+
+/** See BamRecord.remainderMatch; compares the 4-bit codes of SEQ with those of the remainder. */
+function remainderMatch(
+  b: Buffer,
+  seqStart: number,
+  lSeq: number,
+  remainder: Uint8Array,
+  reverse: boolean,
+): boolean | null {
+  const n = remainder.length;
+  if (n === 0 || lSeq < n) return null;
+  let mismatches = 0;
   for (let k = 0; k < n; k++) {
     const i = reverse ? lSeq - 1 - k : k;
     const byte = b[seqStart + (i >> 1)];
-    const base = SEQ_CODES[(i & 1) === 0 ? byte >> 4 : byte & 0xf];
-    out += reverse ? (COMPLEMENT[base] ?? 'N') : base;
+    let code = (i & 1) === 0 ? byte >> 4 : byte & 0xf;
+    if (reverse) code = COMPLEMENT_CODE[code];
+    const want = remainder[k];
+    if (code !== want && code !== CODE_N && want !== CODE_N && ++mismatches > 1) return false;
   }
-  return out;
+  return true;
 }
 
 const FIXED_AUX_SIZE: Record<number, number> = {
@@ -322,10 +377,10 @@ const FIXED_AUX_SIZE: Record<number, number> = {
   0x66: 4, // f
 };
 
-/** The name's bytes after its last '_' in [s, e) as a string; null when there is none. */
-function nameSuffix(b: Buffer, s: number, e: number): string | null {
+/** The name's bytes after its last '_' in [s, e) as a UmiKey; null when there is none. */
+function umiFromName(b: Buffer, s: number, e: number): UmiKey | null {
   for (let i = e - 1; i >= s; i--) {
-    if (b[i] === 0x5f) return i === e - 1 ? null : b.toString('latin1', i + 1, e);
+    if (b[i] === 0x5f) return i === e - 1 ? null : umiKeyFromBytes(b, i + 1, e);
   }
   return null;
 }

@@ -6,36 +6,55 @@
 import { R1Fragment } from './r1-filter';
 import { Strand } from './types';
 import { collapseFragmentUmis, countDirectionalClusters } from './umi-clusters';
+import { UmiKey, umiText } from './umi-key';
 
-export interface FragmentSupport {
+/** U: how UMIs are held - text, or UmiKey while the BAM is read. */
+export interface FragmentSupport<U extends UmiKey = string> {
   reads: number;
   /** UMI → reads; null when the run has no UMIs. */
-  umis: Map<string, number> | null;
+  umis: Map<U, number> | null;
   /** `umis` collapsed within the fragment (collapseFragmentUmis), computed once when asked. */
   collapsedUmis?: Map<string, number>;
 }
 
-export interface PositionSupport {
+export interface PositionSupport<U extends UmiKey = string> {
   refId: number;
   strand: Strand;
   position: number;
   reads: number;
   /** breakpoint (1-based) → support. */
-  fragments: Map<number, FragmentSupport>;
+  fragments: Map<number, FragmentSupport<U>>;
 }
 
 const TWO_32 = 2 ** 32;
 
-export class PositionTable {
-  private readonly byKey = new Map<number, PositionSupport>();
+/** A table's content as plain data (structured-clonable: a worker thread posts it). */
+export type PositionTableData = Map<number, PositionSupport<UmiKey>>;
 
-  constructor(private readonly withUmis: boolean) {}
+export class PositionTable {
+  private readonly byKey: PositionTableData;
+
+  constructor(
+    private readonly withUmis: boolean,
+    data?: PositionTableData,
+  ) {
+    this.byKey = data ?? new Map();
+  }
+
+  static fromData(withUmis: boolean, data: PositionTableData): PositionTable {
+    return new PositionTable(withUmis, data);
+  }
+
+  /** The content (not a copy). */
+  data(): PositionTableData {
+    return this.byKey;
+  }
 
   get size(): number {
     return this.byKey.size;
   }
 
-  add(f: R1Fragment, umi: string | null): void {
+  add(f: R1Fragment, umi: UmiKey | null): void {
     const key = (f.refId * 2 + (f.strand === '-' ? 1 : 0)) * TWO_32 + f.position;
     let site = this.byKey.get(key);
     if (site === undefined) {
@@ -57,7 +76,6 @@ export class PositionTable {
     frag.reads++;
     if (frag.umis !== null && umi !== null) {
       frag.umis.set(umi, (frag.umis.get(umi) ?? 0) + 1);
-      frag.collapsedUmis = undefined;
     }
   }
 
@@ -79,21 +97,35 @@ export class PositionTable {
         mine.reads += f.reads;
         if (mine.umis !== null && f.umis !== null) {
           for (const [umi, n] of f.umis) mine.umis.set(umi, (mine.umis.get(umi) ?? 0) + n);
-          mine.collapsedUmis = undefined;
         }
       }
     }
   }
 
-  /** All positions sorted by contig (genome order), strand ('+' first), position. */
+  /**
+   * All positions sorted by contig (genome order), strand ('+' first), position, with their UMIs
+   * as text (new objects: the table is left as it is).
+   */
   sorted(): PositionSupport[] {
-    return [...this.byKey.values()].sort(
-      (a, b) =>
-        a.refId - b.refId ||
-        (a.strand === b.strand ? 0 : a.strand === '+' ? -1 : 1) ||
-        a.position - b.position,
-    );
+    return [...this.byKey.values()]
+      .sort(
+        (a, b) =>
+          a.refId - b.refId ||
+          (a.strand === b.strand ? 0 : a.strand === '+' ? -1 : 1) ||
+          a.position - b.position,
+      )
+      .map((p) => ({
+        ...p,
+        fragments: new Map([...p.fragments].map(([b, f]) => [b, textUmis(f)])),
+      }));
   }
+}
+
+function textUmis(f: FragmentSupport<UmiKey>): FragmentSupport {
+  if (f.umis === null) return { reads: f.reads, umis: null };
+  const umis = new Map<string, number>();
+  for (const [key, n] of f.umis) umis.set(umiText(key), n);
+  return { reads: f.reads, umis };
 }
 
 /**

@@ -11,7 +11,6 @@ import {
   breakpointPosition,
   fivePrimeClip,
   fivePrimeHardClip,
-  matchesRemainder,
   sitePosition,
 } from './site-position';
 
@@ -95,16 +94,13 @@ export function classifyR1(r: BamRecord, p: R1FilterParams, out: R1Fragment): R1
   if ((flag & FLAG_MATE_UNMAPPED) !== 0 || r.nextRefId !== r.refId) return 'not_proper_pair';
   if ((flag & FLAG_PROPER) === 0 && !facingMate(r, reverse)) return 'not_proper_pair';
   if (r.mapq < p.minMapq) return 'low_mapq';
-  const cigar: Cigar = { ops: r.cigar, count: r.cigarCount };
+  const cigar: Cigar = r.cigarView;
   if (fivePrimeClip(cigar, reverse) > p.maxLeadingClip) return 'leading_clip';
   out.refId = r.refId;
   out.strand = reverse ? '-' : '+';
-  out.position = sitePosition(cigar, r.pos, reverse, r.fivePrime, p.ltrRemainder);
-  out.remainder =
-    p.ltrRemainder.length === 0 ||
-    r.fivePrime.length !== p.ltrRemainder.length ||
-    fivePrimeClipIsHard(cigar, reverse) ||
-    matchesRemainder(r.fivePrime, p.ltrRemainder);
+  const match = p.ltrRemainder.length === 0 ? null : r.remainderMatch;
+  out.position = sitePosition(cigar, r.pos, reverse, match, p.ltrRemainder.length);
+  out.remainder = match !== false || fivePrimeClipIsHard(cigar, reverse);
   const mateLength = r.mateReferenceLength;
   out.breakpoint = breakpointPosition(reverse, r.nextPos, mateLength, r.pos, r.tlen);
   return p.vectorRefIds.has(r.refId) ? 'vector_reads' : 'kept';

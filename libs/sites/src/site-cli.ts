@@ -5,7 +5,7 @@
 //     [--vector-contig NAME]... [--known-sites BED] [--umi] [--min-mapq N] [--max-leading-clip N]
 //     [--ltr-remainder SEQ] [--merge-distance N] [--max-merge-distance N] [--min-fragments N]
 //     [--min-reads N] [--promoter-left N] [--promoter-right N] [--enhancer-left N] [--threads N]
-//     [--reader direct|samtools]
+//     [--reader direct|samtools] [--parallel-min-bytes N]
 //
 // DIR is the staging workspace root; bam2bed/ and bed2peak/ are written below it. Progress on
 // stderr. Exit status: 0 success; 1 an input is missing or malformed (the message names the file
@@ -19,7 +19,8 @@ export const SITE_CLI_USAGE =
   'usage: site-cli.js --bam FILE --out-dir DIR [--annotation FILE] [--vector-contig NAME]... ' +
   '[--known-sites BED] [--umi] [--min-mapq N] [--max-leading-clip N] [--ltr-remainder SEQ] ' +
   '[--merge-distance N] [--max-merge-distance N] [--min-fragments N] [--min-reads N] ' +
-  '[--promoter-left N] [--promoter-right N] [--enhancer-left N] [--threads N] [--reader direct|samtools]';
+  '[--promoter-left N] [--promoter-right N] [--enhancer-left N] [--threads N] [--reader direct|samtools] ' +
+  '[--parallel-min-bytes N]';
 
 type NumericKey =
   | 'minMapq'
@@ -31,7 +32,8 @@ type NumericKey =
   | 'promoterLeft'
   | 'promoterRight'
   | 'enhancerLeft'
-  | 'threads';
+  | 'threads'
+  | 'parallelMinBytes';
 
 const NUMERIC: Record<string, NumericKey> = {
   '--min-mapq': 'minMapq',
@@ -44,6 +46,7 @@ const NUMERIC: Record<string, NumericKey> = {
   '--promoter-right': 'promoterRight',
   '--enhancer-left': 'enhancerLeft',
   '--threads': 'threads',
+  '--parallel-min-bytes': 'parallelMinBytes',
 };
 
 const TEXT: Record<string, 'bam' | 'outDir' | 'annotation' | 'knownSites' | 'ltrRemainder'> = {

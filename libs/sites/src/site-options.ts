@@ -28,6 +28,11 @@ export interface SiteAnalysisOptions {
   enhancerLeft?: number;
   threads?: number;
   reader?: BamSource;
+  /**
+   * Compressed BAM size from which it is read in parts on `threads` worker threads (default
+   * PARALLEL_MIN_BYTES; bam-scan-parallel.ts).
+   */
+  parallelMinBytes?: number;
   /** Progress lines (the CLI prints them on stderr). */
   onProgress?: (message: string) => void;
 }
@@ -35,6 +40,9 @@ export interface SiteAnalysisOptions {
 export type ResolvedSiteOptions = Required<Omit<SiteAnalysisOptions, 'onProgress'>> & {
   onProgress: (message: string) => void;
 };
+
+/** Below this compressed BAM size worker start-up costs more than reading in parts saves. */
+export const PARALLEL_MIN_BYTES = 8 << 20;
 
 /** The registry's defaults (libs/params/src/registry.ts, group site_analysis). */
 export const SITE_DEFAULTS = {
@@ -88,6 +96,7 @@ export function resolveSiteOptions(o: SiteAnalysisOptions): ResolvedSiteOptions 
     enhancerLeft: nonNegativeInteger('enhancer_left', o.enhancerLeft ?? SITE_DEFAULTS.enhancerLeft),
     threads: Math.max(1, o.threads ?? 1),
     reader: o.reader ?? 'direct',
+    parallelMinBytes: o.parallelMinBytes ?? PARALLEL_MIN_BYTES,
     onProgress: o.onProgress ?? (() => undefined),
   };
   if (!r.bam) throw new SiteUsageError('a BAM file is required');

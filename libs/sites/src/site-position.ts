@@ -147,20 +147,21 @@ export function fivePrimeAlignedBase(c: Cigar, pos0: number, reverse: boolean): 
 }
 
 /**
- * The integration site (1-based junction) of an R1 alignment. `fivePrime` is the read's first
- * bases in read orientation (length = remainder length, '' when unknown).
+ * The integration site (1-based junction) of an R1 alignment. `remainderMatch`: whether the
+ * read's first `remainderLength` bases in read orientation match the LTR remainder
+ * (matchesRemainder; null when unknown).
  */
 export function sitePosition(
   c: Cigar,
   pos0: number,
   reverse: boolean,
-  fivePrime: string,
-  remainder: string,
+  remainderMatch: boolean | null,
+  remainderLength: number,
 ): number {
   const aligned = fivePrimeAlignedBase(c, pos0, reverse);
-  if (remainder.length === 0 || fivePrimeHardClip(c, reverse) > 0) return aligned;
-  if (!matchesRemainder(fivePrime, remainder)) return aligned;
-  return referenceAtReadOffset(c, pos0, reverse, remainder.length) ?? aligned;
+  if (remainderMatch !== true || remainderLength === 0) return aligned;
+  if (fivePrimeHardClip(c, reverse) > 0) return aligned;
+  return referenceAtReadOffset(c, pos0, reverse, remainderLength) ?? aligned;
 }
 
 /**

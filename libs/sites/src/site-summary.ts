@@ -40,7 +40,8 @@ export interface SiteSummary {
   clone_statistics: { fragments: CloneStatistics; umis: CloneStatistics | null };
   region_distribution: Record<string, number>;
   top_clones: SiteRow[];
-  seconds: { bam: number; total: number };
+  /** Wall seconds per phase (bam includes reading the annotation), and in all. */
+  seconds: Record<string, number>;
   files: string[];
 }
 
@@ -85,7 +86,7 @@ export function buildSummary(
   positions: number,
   distinctFragments: number,
   tables: readonly BuiltTable[],
-  seconds: { bam: number; total: number },
+  seconds: Record<string, number>,
 ): SiteSummary {
   const primary = tables.find((t) => t.d === o.mergeDistance)!;
   const regions: Record<string, number> = {};

@@ -96,13 +96,17 @@ export function pairLines(p: PairSpec): string[] {
   return [r1.join('\t'), r2.join('\t')];
 }
 
-/** Writes `dir/name.bam` from the contigs and pairs (unsorted, as the engine must not care). */
+/**
+ * Writes `dir/name.bam` from the contigs and pairs: unsorted, as the engine must not care, or
+ * with `indexed` sorted by coordinate and indexed (`.bam.bai`), as read_mapping leaves it.
+ */
 export function writeBam(
   dir: string,
   name: string,
   contigs: { name: string; length: number }[],
   pairs: PairSpec[],
   extraLines: string[] = [],
+  { indexed = false } = {},
 ): string {
   const header = [
     '@HD\tVN:1.6\tSO:unsorted',
@@ -111,6 +115,12 @@ export function writeBam(
   const sam = path.join(dir, `${name}.sam`);
   const bam = path.join(dir, `${name}.bam`);
   fs.writeFileSync(sam, [...header, ...pairs.flatMap(pairLines), ...extraLines].join('\n') + '\n');
-  execFileSync('samtools', ['view', '-b', '-o', bam, sam], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const quiet = { stdio: ['ignore', 'ignore', 'pipe'] as ('ignore' | 'pipe')[] };
+  if (!indexed) {
+    execFileSync('samtools', ['view', '-b', '-o', bam, sam], quiet);
+    return bam;
+  }
+  execFileSync('samtools', ['sort', '-o', bam, sam], quiet);
+  execFileSync('samtools', ['index', bam], quiet);
   return bam;
 }
