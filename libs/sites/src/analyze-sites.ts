@@ -13,7 +13,7 @@ import { positionStats, mergeSites } from './site-merger';
 import { writeFileAtomic, writeFragmentsBed, writeSiteTsv } from './site-files';
 import { SiteAnalysisOptions, resolveSiteOptions } from './site-options';
 import { SiteSummary, buildPlotData, buildSummary } from './site-summary';
-import { BuiltTable, buildTable } from './site-tables';
+import { BuiltTable, CellEstimates, buildTable } from './site-tables';
 import { writePlots } from './report/plots';
 import { writeSitesWorkbook } from './report/xlsx';
 import { SiteTable } from './types';
@@ -71,6 +71,7 @@ export async function analyzeSites(options: SiteAnalysisOptions): Promise<SiteAn
     },
     known,
     withUmis: o.umi,
+    cells: new CellEstimates(),
   };
   const rule = { minFragments: o.minFragments, minReads: o.minReads };
   const built: BuiltTable[] = [];
@@ -109,15 +110,19 @@ export async function analyzeSites(options: SiteAnalysisOptions): Promise<SiteAn
     primary: t.d === o.mergeDistance,
     rows: t.rows,
   }));
-  await writeSitesWorkbook(path.join(bed2peak, 'sites.xlsx'), tables, { ...summary });
-  files.push('bed2peak/sites.xlsx');
-  clock.lap('xlsx');
-  const plots = await writePlots(
+  // The PNGs are rendered on the thread pool while the workbook is written.
+  const plotting = writePlots(
     path.join(bed2peak, 'plots'),
     buildPlotData(primary, scan.references, o.vectorContigs),
   );
-  for (const name of plots) files.push(`bed2peak/plots/${name}`);
-  clock.lap('plots');
+  try {
+    await writeSitesWorkbook(path.join(bed2peak, 'sites.xlsx'), tables, { ...summary });
+  } finally {
+    await plotting.catch(() => undefined); // its own error is thrown below
+  }
+  files.push('bed2peak/sites.xlsx');
+  for (const name of await plotting) files.push(`bed2peak/plots/${name}`);
+  clock.lap('xlsx_and_plots');
   files.push('bed2peak/summary.json');
   summary.files = files;
   summary.seconds.total = (Date.now() - started) / 1000;

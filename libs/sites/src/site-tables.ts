@@ -20,6 +20,33 @@ export interface TableContext {
   bounds: RegionBounds;
   known: KnownSiteIndex | null;
   withUmis: boolean;
+  /** Shared by the tables of one run: most merge distances keep the very same sites. */
+  cells?: CellEstimates;
+}
+
+/**
+ * estimateCells (a joint fit over all kept sites), remembering the last input: the next table's
+ * kept sites are usually the same, with the same fragment lengths, and then so is the estimate.
+ */
+export class CellEstimates {
+  private last: { lengths: readonly (readonly number[])[]; cells: number[] } | null = null;
+
+  of(lengths: readonly (readonly number[])[]): number[] {
+    if (this.last === null || !sameLengths(this.last.lengths, lengths))
+      this.last = { lengths, cells: estimateCells(lengths).cells };
+    return this.last.cells;
+  }
+}
+
+function sameLengths(a: readonly (readonly number[])[], b: readonly (readonly number[])[]) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.length !== y.length) return false;
+    for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return false;
+  }
+  return true;
 }
 
 export interface BuiltTable {
@@ -53,7 +80,8 @@ export function buildTable(
       a.position - b.position ||
       (a.strand === b.strand ? 0 : a.strand === '+' ? -1 : 1),
   );
-  const cells = kept.length > 0 ? estimateCells(kept.map((s) => s.lengths)).cells : [];
+  const lengths = kept.map((s) => s.lengths);
+  const cells = kept.length === 0 ? [] : (ctx.cells ?? new CellEstimates()).of(lengths);
   const totals = { fragments: 0, reads: 0, umis: 0 };
   for (const s of kept) {
     totals.fragments += s.fragments;

@@ -7,7 +7,7 @@
 // files show the same picture. Every file is written under a temporary name and renamed. Empty
 // data gives valid charts that say "no sites".
 
-import { Resvg } from '@resvg/resvg-js';
+import { renderAsync } from '@resvg/resvg-js';
 import { randomBytes } from 'crypto';
 import { mkdir, rename, writeFile } from 'fs/promises';
 import { join } from 'path';
@@ -101,17 +101,17 @@ export function plotScenes(data: PlotData): Record<PlotName, Scene> {
   };
 }
 
-/** The SVG rendered to PNG with the system fonts. */
-export function svgToPng(svg: string): Buffer {
-  const resvg = new Resvg(svg, {
-    background: '#ffffff',
-    font: {
-      loadSystemFonts: true,
-      defaultFontFamily: FALLBACK_FONT,
-      sansSerifFamily: FALLBACK_FONT,
-    },
-  });
-  return resvg.render().asPng();
+const RENDER_OPTIONS = {
+  background: '#ffffff',
+  font: { loadSystemFonts: true, defaultFontFamily: FALLBACK_FONT, sansSerifFamily: FALLBACK_FONT },
+};
+
+/**
+ * The SVG rendered to PNG with the system fonts, on the libuv thread pool: the main thread goes
+ * on (with the workbook) meanwhile.
+ */
+export async function svgToPng(svg: string): Promise<Buffer> {
+  return (await renderAsync(svg, RENDER_OPTIONS)).asPng();
 }
 
 async function writeAtomically(file: string, content: string | Buffer): Promise<void> {
@@ -124,12 +124,12 @@ async function writeAtomically(file: string, content: string | Buffer): Promise<
 export async function writePlots(dir: string, data: PlotData): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const scenes = plotScenes(data);
-  const written: string[] = [];
-  for (const name of PLOT_NAMES) {
-    const svg = renderSvg(scenes[name]);
-    await writeAtomically(join(dir, `${name}.svg`), svg);
-    await writeAtomically(join(dir, `${name}.png`), svgToPng(svg));
-    written.push(`${name}.svg`, `${name}.png`);
-  }
-  return written;
+  await Promise.all(
+    PLOT_NAMES.map(async (name) => {
+      const svg = renderSvg(scenes[name]);
+      await writeAtomically(join(dir, `${name}.svg`), svg);
+      await writeAtomically(join(dir, `${name}.png`), await svgToPng(svg));
+    }),
+  );
+  return PLOT_NAMES.flatMap((name) => [`${name}.svg`, `${name}.png`]);
 }
