@@ -21,7 +21,7 @@
  * Prints tables and writes bench/out/site-speed.json. Exits 1 when our site CLI is missing or
  * fails (after measuring the lab's).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_LTR_REMAINDER } from '@qslam/fastq';
@@ -110,6 +110,8 @@ interface Contender {
   /** sites.d{d}.tsv of a finished run. */
   table: (out: string, d: number) => string;
   env?: NodeJS.ProcessEnv;
+  /** Seconds per phase of a finished run, as the run reports them. */
+  phases?: (out: string) => Record<string, number> | undefined;
   runs: Measurement[];
   error?: string;
 }
@@ -128,6 +130,12 @@ function ourSiteCli(o: Options, data: SpeedData, cli: string[]): Contender {
     table: (out, d) => {
       const nested = join(out, 'bed2peak', `sites.d${d}.tsv`);
       return existsSync(nested) ? nested : join(out, `sites.d${d}.tsv`);
+    },
+    phases: (out) => {
+      const file = join(out, 'bed2peak', 'summary.json');
+      if (!existsSync(file)) return undefined;
+      return (JSON.parse(readFileSync(file, 'utf8')) as { seconds?: Record<string, number> })
+        .seconds;
     },
     runs: [],
   };
@@ -149,7 +157,13 @@ function measure(c: Contender, out: string): void {
   try {
     const m = timed(c.argv(out), `${out}.time.txt`, c.env);
     c.runs.push(m);
-    console.log(`  ${c.name}: ${m.wallS.toFixed(2)} s, ${m.maxRssMb.toFixed(0)} MB`);
+    const phases = c.phases?.(out);
+    const split = phases
+      ? ` (${Object.entries(phases)
+          .map(([phase, s]) => `${phase} ${s.toFixed(2)}`)
+          .join(', ')})`
+      : '';
+    console.log(`  ${c.name}: ${m.wallS.toFixed(2)} s, ${m.maxRssMb.toFixed(0)} MB${split}`);
   } catch (err) {
     c.error = err instanceof Error ? err.message : String(err);
     console.log(`  ${c.name}: FAILED\n${c.error}`);
