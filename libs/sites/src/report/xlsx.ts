@@ -1,7 +1,7 @@
 // bed2peak/sites.xlsx: the workbook the lab opens, written by our own SpreadsheetML writer
 // (./spreadsheet, packed by ./zip) rather than exceljs: for a run's 12 sheets (summary + 11 × 1000
-// rows × 16 columns) it loads in 6 ms and writes in ≈ 0.11 s (≈ 0.06 s once warm), where exceljs
-// took 0.19 s and ≈ 0.66 s (medians of 8 alternating fresh processes, 2 cores, 2026-12-01).
+// rows × 16 columns) it loads in 6 ms and writes in 0.12 s (0.06 s once warm), where exceljs took
+// 0.19 s and 0.62 s (medians of 10 alternating fresh processes, 2 cores, 2026-12-01).
 //
 // Sheets: `summary` first (the run's summary as key/value rows), then one sheet per merge distance
 // named `d0` … `d10` in order of d. Sheet names stay exactly `d{d}` so that the lab's own macros
