@@ -13,7 +13,8 @@
 // a row's XML is built as one string from constant pieces prepared per column and copied into a
 // growing buffer; nothing else is allocated per cell.
 
-import { zip } from './zip';
+import { setImmediate } from 'timers/promises';
+import { ZipWriter } from './zip';
 
 export type Cell = string | number | boolean | null;
 export type Row = Cell[];
@@ -341,7 +342,18 @@ function* workbookParts(sheets: readonly Sheet[], options: WorkbookOptions) {
   yield { name: 'xl/sharedStrings.xml', data: strings.xml() };
 }
 
-/** The XLSX file of `sheets`. */
-export function workbookBytes(sheets: readonly Sheet[], options: WorkbookOptions): Buffer {
-  return zip(workbookParts(sheets, options), options.created);
+/**
+ * The XLSX file of `sheets`. Between its parts the event loop has its turn, so that work started
+ * before (site_analysis renders the plots meanwhile) is not held up for the whole workbook.
+ */
+export async function workbookBytes(
+  sheets: readonly Sheet[],
+  options: WorkbookOptions,
+): Promise<Buffer> {
+  const archive = new ZipWriter(options.created);
+  for (const part of workbookParts(sheets, options)) {
+    archive.add(part);
+    await setImmediate();
+  }
+  return archive.finish();
 }

@@ -127,7 +127,7 @@ export async function writeSitesWorkbook(
   const primaryIndex = ordered.findIndex((t) => t.primary);
   const sheets = [summarySheet(summary, ordered[primaryIndex]), ...ordered.map(siteSheet)];
   // The workbook opens on the primary table (sheet 0 is the summary).
-  const bytes = workbookBytes(sheets, {
+  const bytes = await workbookBytes(sheets, {
     activeTab: primaryIndex + 1,
     creator: CREATOR,
     created: new Date(),

@@ -54,17 +54,24 @@ function checkLimit(what: string, value: number, limit: number): void {
 }
 
 /**
- * The archive of `entries`, in order, dated `modified`. Each entry is packed as soon as it comes
- * (`entries` may be a generator making them one by one) and only its compressed bytes are kept.
+ * An archive built entry by entry: each entry is packed when added and only its compressed bytes
+ * are kept, so its source can be dropped before the next one is made.
  */
-export function zip(entries: Iterable<ZipEntry>, modified = new Date()): Buffer {
-  const { date, time } = dosDateTime(modified);
-  const parts: Buffer[] = [];
-  const central: Buffer[] = [];
-  let count = 0;
-  let offset = 0;
-  for (const entry of entries) {
-    checkLimit('entry count', ++count, MAX_ENTRIES);
+export class ZipWriter {
+  private readonly date: number;
+  private readonly time: number;
+  private readonly parts: Buffer[] = [];
+  private readonly central: Buffer[] = [];
+  private count = 0;
+  private offset = 0;
+
+  /** Every entry is dated `modified`. */
+  constructor(modified = new Date()) {
+    ({ date: this.date, time: this.time } = dosDateTime(modified));
+  }
+
+  add(entry: ZipEntry): void {
+    checkLimit('entry count', this.count + 1, MAX_ENTRIES);
     const name = Buffer.from(entry.name, 'utf8');
     checkLimit(`name length of ${entry.name}`, name.length, 0xffff);
     const data = typeof entry.data === 'string' ? Buffer.from(entry.data, 'utf8') : entry.data;
@@ -73,17 +80,16 @@ export function zip(entries: Iterable<ZipEntry>, modified = new Date()): Buffer 
       data.length >= MIN_DEFLATE_SIZE ? deflateRawSync(data, { level: DEFLATE_LEVEL }) : null;
     const useDeflate = deflated !== null && deflated.length < data.length;
     const body = useDeflate ? deflated : data;
-    const crc = crc32(data);
-    checkLimit('archive size', offset + 30 + name.length + body.length, MAX_UINT32);
+    checkLimit('archive size', this.offset + 30 + name.length + body.length, MAX_UINT32);
 
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL_HEADER, 0);
     local.writeUInt16LE(VERSION_NEEDED, 4);
     local.writeUInt16LE(FLAG_UTF8, 6);
     local.writeUInt16LE(useDeflate ? DEFLATED : STORED, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
+    local.writeUInt16LE(this.time, 10);
+    local.writeUInt16LE(this.date, 12);
+    local.writeUInt32LE(crc32(data), 14);
     local.writeUInt32LE(body.length, 18);
     local.writeUInt32LE(data.length, 22);
     local.writeUInt16LE(name.length, 26);
@@ -95,19 +101,31 @@ export function zip(entries: Iterable<ZipEntry>, modified = new Date()): Buffer 
     local.copy(header, 6, 4, 30); // version needed … name length, as in the local header
     // comment length, disk number, internal attributes: 0
     header.writeUInt32LE(REGULAR_FILE_MODE * 0x10000, 38); // external attributes: st_mode << 16
-    header.writeUInt32LE(offset, 42);
-    central.push(header, name);
+    header.writeUInt32LE(this.offset, 42);
+    this.central.push(header, name);
 
-    parts.push(local, name, body);
-    offset += 30 + name.length + body.length;
+    this.parts.push(local, name, body);
+    this.offset += 30 + name.length + body.length;
+    this.count++;
   }
-  const centralSize = central.reduce((n, b) => n + b.length, 0);
-  checkLimit('archive size', offset + centralSize + 22, MAX_UINT32);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(END_OF_CENTRAL_DIRECTORY, 0);
-  end.writeUInt16LE(count, 8); // entries on this disk
-  end.writeUInt16LE(count, 10); // entries in total
-  end.writeUInt32LE(centralSize, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...parts, ...central, end]);
+
+  /** The archive of the entries added, in order. */
+  finish(): Buffer {
+    const centralSize = this.central.reduce((n, b) => n + b.length, 0);
+    checkLimit('archive size', this.offset + centralSize + 22, MAX_UINT32);
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(END_OF_CENTRAL_DIRECTORY, 0);
+    end.writeUInt16LE(this.count, 8); // entries on this disk
+    end.writeUInt16LE(this.count, 10); // entries in total
+    end.writeUInt32LE(centralSize, 12);
+    end.writeUInt32LE(this.offset, 16);
+    return Buffer.concat([...this.parts, ...this.central, end]);
+  }
+}
+
+/** The archive of `entries`, in order, dated `modified`. */
+export function zip(entries: Iterable<ZipEntry>, modified = new Date()): Buffer {
+  const writer = new ZipWriter(modified);
+  for (const entry of entries) writer.add(entry);
+  return writer.finish();
 }
