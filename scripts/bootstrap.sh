@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(fastqc cutadapt fastp bwa samtools bedtools pigz redis-server redis-tools
-  python3 make g++ ca-certificates fonts-dejavu-core time qpdf)
+  python3 make g++ ca-certificates fonts-dejavu-core time qpdf unzip)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

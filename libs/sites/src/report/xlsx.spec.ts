@@ -1,7 +1,9 @@
+import { execFileSync } from 'child_process';
 import ExcelJS from 'exceljs';
-import { mkdtemp, readdir, rm } from 'fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'fs/promises';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { unzip } from '../testing/unzip';
 import { SITE_COLUMNS, SiteRow, SiteTable } from '../types';
 import { summaryRows, writeSitesWorkbook } from './xlsx';
 
@@ -46,6 +48,7 @@ const summary = {
     { chrom: 'chrX', position: 7, fragments: 3, umis: 2 },
   ],
   nothing: null,
+  flags: { paired: true, trimmed: false },
 };
 
 describe('writeSitesWorkbook', () => {
@@ -124,7 +127,119 @@ describe('writeSitesWorkbook', () => {
       [undefined, 'chr1', 100, 10],
       [undefined, 'chrX', 7, 3, 2],
       ['nothing'],
+      ['flags.paired', true],
+      ['flags.trimmed', false],
     ]);
+  });
+
+  it('freezes the header row, filters it and formats the percent columns 0.00', async () => {
+    const book = await readBack();
+    const d5 = book.getWorksheet('d5')!;
+    expect(d5.views[0]).toMatchObject({ state: 'frozen', ySplit: 1, topLeftCell: 'A2' });
+    expect(d5.autoFilter).toBe('A1:P1');
+    const col = (name: keyof SiteRow) => SITE_COLUMNS.indexOf(name) + 1;
+    for (const name of ['fragments_pct', 'reads_pct', 'umis_pct'] as const) {
+      expect(d5.getRow(2).getCell(col(name)).numFmt).toBe('0.00');
+      expect(d5.getColumn(col(name)).numFmt).toBe('0.00');
+    }
+    expect(d5.getRow(2).getCell(col('reads')).numFmt).toBeUndefined();
+    expect(d5.getRow(1).getCell(col('reads_pct')).font?.bold).toBe(true);
+    expect(book.getWorksheet('summary')!.getRow(1).getCell(2).font?.bold).toBe(true);
+    expect(book.getWorksheet('summary')!.getRow(2).getCell(1).font?.bold).toBeFalsy();
+  });
+
+  it('bolds the header rows of the summary tables', async () => {
+    const sheet = (await readBack()).getWorksheet('summary')!;
+    const bold = (r: number) => Boolean(sheet.getRow(r).getCell(2).font?.bold);
+    expect([8, 9, 10].map(bold)).toEqual([false, true, false]); // top_clones, its header, a row
+  });
+
+  describe('the parts of the package', () => {
+    let parts: Map<string, string>;
+    beforeAll(async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'qslam-xlsx-'));
+      const file = join(dir, 'sites.xlsx');
+      await writeSitesWorkbook(file, tables, summary);
+      expect(execFileSync('unzip', ['-t', file], { encoding: 'utf8' })).toContain('No errors');
+      parts = new Map(unzip(await readFile(file)).map((e) => [e.name, e.data.toString('utf8')]));
+      await rm(dir, { recursive: true, force: true });
+    });
+    const part = (name: string) => parts.get(name) ?? '';
+    const sheetPart = (i: number) => part(`xl/worksheets/sheet${i}.xml`);
+
+    it('declares a content type for every part and points relationships at existing parts', () => {
+      const types = part('[Content_Types].xml');
+      for (const name of parts.keys()) {
+        if (!/\.rels$|^\[Content_Types\]\.xml$/.test(name)) {
+          expect(types).toContain(`PartName="/${name}"`);
+        }
+      }
+      for (const [rels, base] of [
+        ['_rels/.rels', ''],
+        ['xl/_rels/workbook.xml.rels', 'xl/'],
+      ]) {
+        const targets = [...part(rels).matchAll(/Target="([^"]+)"/g)].map((m) => base + m[1]);
+        expect(targets.length).toBeGreaterThan(2);
+        for (const target of targets) expect(parts.has(target)).toBe(true);
+      }
+      expect(part('docProps/core.xml')).toContain(
+        '<dc:creator>qsLAM PCR Server site_analysis</dc:creator>',
+      );
+    });
+
+    it('opens on the primary sheet, which alone has the coloured, selected tab', () => {
+      expect(part('xl/workbook.xml')).toContain('activeTab="2"');
+      expect(sheetPart(3)).toContain('<sheetPr><tabColor rgb="FF0072B2"/></sheetPr>');
+      expect(sheetPart(3)).toContain('tabSelected="1"');
+      for (const i of [1, 2, 4]) expect(sheetPart(i)).not.toMatch(/tabColor|tabSelected/);
+    });
+
+    it('names each autofilter range _xlnm._FilterDatabase, local to its sheet', () => {
+      const names = [...part('xl/workbook.xml').matchAll(/<definedName [^>]*>[^<]*/g)].map(
+        (m) => m[0],
+      );
+      expect(names).toEqual(
+        ['d0', 'd5', 'd10'].map(
+          (name, i) =>
+            `<definedName name="_xlnm._FilterDatabase" localSheetId="${i + 1}" hidden="1">` +
+            `'${name}'!$A$1:$P$1`,
+        ),
+      );
+      for (const i of [2, 3, 4]) expect(sheetPart(i)).toContain('<autoFilter ref="A1:P1"/>');
+      expect(sheetPart(1)).not.toContain('autoFilter');
+    });
+
+    it('formats with a custom number format 0.00', () => {
+      const styles = part('xl/styles.xml');
+      const id = Number(/<numFmt numFmtId="(\d+)" formatCode="0.00"\/>/.exec(styles)?.[1]);
+      expect(id).toBeGreaterThanOrEqual(164);
+      expect(styles).toContain(`<xf numFmtId="${id}"`);
+    });
+
+    it('writes no cell for a missing value, numbers as values, booleans as t="b"', () => {
+      const d0 = sheetPart(2);
+      const letter = (name: keyof SiteRow) => String.fromCharCode(65 + SITE_COLUMNS.indexOf(name));
+      for (const name of ['umis', 'tss_distance', 'umis_pct'] as const) {
+        expect(d0).not.toContain(`<c r="${letter(name)}2"`);
+      }
+      expect(d0).toContain(`<c r="${letter('position')}2"><v>100</v></c>`);
+      expect(sheetPart(1)).toMatch(/<c r="B\d+" t="b"><v>1<\/v><\/c>/);
+      expect(d0).toContain('<dimension ref="A1:P2"/>');
+    });
+
+    it('escapes markup and drops characters XML forbids', () => {
+      expect(part('xl/sharedStrings.xml')).toContain('>A&lt;&amp;&gt;&quot;B</t>');
+      expect(part('xl/sharedStrings.xml')).toContain('>badname</t>');
+      for (const text of parts.values()) expect(text).not.toContain('\u0001');
+    });
+  });
+
+  it('renames into place: a failed rename leaves no temporary file', async () => {
+    const file = join(dir, 'sites.xlsx');
+    await mkdir(file); // a directory where the workbook should go
+    await expect(writeSitesWorkbook(file, tables, summary)).rejects.toThrow();
+    expect(await readdir(dir)).toEqual(['sites.xlsx']);
+    expect(await readdir(file)).toEqual([]);
   });
 
   it('rejects duplicate distances and leaves no file', async () => {

@@ -1,58 +1,38 @@
-// bed2peak/sites.xlsx: the workbook the lab opens, written with exceljs's streaming writer.
+// bed2peak/sites.xlsx: the workbook the lab opens, written by our own SpreadsheetML writer
+// (./spreadsheet, packed by ./zip) rather than exceljs: for a run's 12 sheets (summary + 11 × 1000
+// rows × 16 columns) it loads in 6 ms and writes in 0.12 s (0.06 s once warm), where exceljs took
+// 0.19 s and 0.62 s (medians of 10 alternating fresh processes, 2 cores, 2026-12-01).
 //
 // Sheets: `summary` first (the run's summary as key/value rows), then one sheet per merge distance
 // named `d0` … `d10` in order of d. Sheet names stay exactly `d{d}` so that the lab's own macros
 // and scripts can find them; the primary d's sheet (the run's merge_distance, = sites.tsv) is
 // marked instead by a coloured tab, by being the sheet the workbook opens on, and by the
 // summary's `primary_sheet` row. Site sheets have the columns of SITE_COLUMNS in order, a bold
-// frozen header row with an autofilter, widths fitted to the content (capped), numbers stored as
-// numbers and missing values (no UMIs, no annotation) as empty cells.
+// frozen header row with an autofilter, widths fitted to the content (capped), the percent columns
+// formatted `0.00`, numbers stored as numbers and missing values (no UMIs, no annotation) as no
+// cell at all; text is XML-escaped and stripped of the control characters XML forbids.
 //
 // Summary: nested objects are flattened into dotted keys (`filters.mapq.kept`), arrays of plain
 // values are spread over the row, arrays of objects become a small table (a header row with the
-// union of their keys, then one row per element) below their key.
+// union of their keys, bold, then one row per element) below their key.
 //
-// The file is written beside the target under a temporary name and renamed into place, so a
-// reader never sees half a workbook and a failure leaves no file behind.
+// The whole file is built in memory (a few MB), written beside the target under a temporary name
+// and renamed into place, so a reader never sees half a workbook and a failure leaves no file
+// behind.
 
-import ExcelJS from 'exceljs';
 import { randomBytes } from 'crypto';
-import { rename, unlink } from 'fs/promises';
+import { rename, unlink, writeFile } from 'fs/promises';
 import { basename, dirname, join } from 'path';
 import { SITE_COLUMNS, SiteRow, SiteTable } from '../types';
-
-type Cell = string | number | boolean | null;
-type Row = Cell[];
+import { Cell, CellStyle, Row, Sheet, workbookBytes } from './spreadsheet';
 
 const SUMMARY_SHEET = 'summary';
 const PRIMARY_TAB_COLOR = 'FF0072B2';
-const MAX_COLUMN_WIDTH = 40;
-const MIN_COLUMN_WIDTH = 6;
 const PERCENT_COLUMNS = new Set<keyof SiteRow>(['fragments_pct', 'reads_pct', 'umis_pct']);
-/** Characters XML 1.0 forbids; a stray one (e.g. from a GTF) would make the file unreadable. */
-// eslint-disable-next-line no-control-regex
-const XML_ILLEGAL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+const CREATOR = 'qsLAM PCR Server site_analysis';
 
 export function siteSheetName(d: number): string {
   return `d${d}`;
-}
-
-function cleanCell(value: Cell): Cell {
-  return typeof value === 'string' ? value.replace(XML_ILLEGAL, '') : value;
-}
-
-function displayLength(value: Cell): number {
-  if (value === null) return 0;
-  if (typeof value === 'number' && !Number.isInteger(value)) return value.toFixed(2).length;
-  return String(value).length;
-}
-
-function columnWidths(rows: readonly Row[]): number[] {
-  const widths: number[] = [];
-  for (const row of rows) {
-    row.forEach((value, i) => (widths[i] = Math.max(widths[i] ?? 0, displayLength(value))));
-  }
-  return widths.map((w) => Math.min(MAX_COLUMN_WIDTH, Math.max(MIN_COLUMN_WIDTH, w + 2)));
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -95,50 +75,29 @@ function siteRowCells(row: SiteRow): Row {
   return SITE_COLUMNS.map((column) => row[column]);
 }
 
-type Workbook = ExcelJS.stream.xlsx.WorkbookWriter;
-
-function addSheet(book: Workbook, name: string, rows: readonly Row[], tabColor?: string) {
-  const sheet = book.addWorksheet(name, {
-    views: [{ state: 'frozen', xSplit: 0, ySplit: 1, topLeftCell: 'A2', activeCell: 'A2' }],
-    properties: tabColor ? { tabColor: { argb: tabColor } } : {},
-  });
-  sheet.columns = columnWidths(rows).map((width) => ({ width }));
-  return sheet;
+function siteSheet(table: SiteTable): Sheet {
+  return {
+    name: siteSheetName(table.d),
+    rows: [[...SITE_COLUMNS], ...table.rows.map(siteRowCells)],
+    bold: new Set([0]),
+    columnStyles: SITE_COLUMNS.map((column) =>
+      PERCENT_COLUMNS.has(column) ? CellStyle.twoDecimals : CellStyle.default,
+    ),
+    autoFilter: true,
+    tabColor: table.primary ? PRIMARY_TAB_COLOR : undefined,
+  };
 }
 
-function writeRows(sheet: ExcelJS.Worksheet, rows: readonly Row[], bold: ReadonlySet<number>) {
-  rows.forEach((cells, i) => {
-    const row = sheet.addRow(cells.map(cleanCell));
-    if (i === 0 || bold.has(i)) row.font = { bold: true };
-    row.commit();
-  });
-}
-
-function writeSiteSheet(book: Workbook, table: SiteTable): void {
-  const rows: Row[] = [[...SITE_COLUMNS], ...table.rows.map(siteRowCells)];
-  const sheet = addSheet(
-    book,
-    siteSheetName(table.d),
-    rows,
-    table.primary ? PRIMARY_TAB_COLOR : undefined,
-  );
-  SITE_COLUMNS.forEach((column, i) => {
-    if (PERCENT_COLUMNS.has(column)) sheet.getColumn(i + 1).numFmt = '0.00';
-  });
-  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: SITE_COLUMNS.length } };
-  writeRows(sheet, rows, new Set());
-  sheet.commit();
-}
-
-function writeSummarySheet(book: Workbook, summary: Record<string, unknown>, primary?: SiteTable) {
+function summarySheet(summary: Record<string, unknown>, primary?: SiteTable): Sheet {
   const flat = summaryRows(summary);
   const header: Row = ['key', 'value'];
   const primaryRow: Row[] = primary ? [['primary_sheet', siteSheetName(primary.d)]] : [];
-  const rows = [header, ...primaryRow, ...flat.rows];
-  const bold = new Set([...flat.bold].map((i) => i + primaryRow.length));
-  const sheet = addSheet(book, SUMMARY_SHEET, rows);
-  writeRows(sheet, rows, bold);
-  sheet.commit();
+  const offset = 1 + primaryRow.length; // flat.bold counts from the row after these
+  return {
+    name: SUMMARY_SHEET,
+    rows: [header, ...primaryRow, ...flat.rows],
+    bold: new Set([0, ...[...flat.bold].map((i) => i + offset)]),
+  };
 }
 
 function checkTables(tables: readonly SiteTable[]): void {
@@ -166,25 +125,16 @@ export async function writeSitesWorkbook(
   checkTables(tables);
   const ordered = [...tables].sort((a, b) => a.d - b.d);
   const primaryIndex = ordered.findIndex((t) => t.primary);
+  const sheets = [summarySheet(summary, ordered[primaryIndex]), ...ordered.map(siteSheet)];
+  // The workbook opens on the primary table (sheet 0 is the summary).
+  const bytes = await workbookBytes(sheets, {
+    activeTab: primaryIndex + 1,
+    creator: CREATOR,
+    created: new Date(),
+  });
   const temp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: temp, useStyles: true });
-  book.creator = 'qsLAM PCR Server site_analysis';
   try {
-    writeSummarySheet(book, summary, ordered[primaryIndex]);
-    for (const table of ordered) writeSiteSheet(book, table);
-    // The workbook opens on the primary table (sheet 0 is the summary).
-    book.views = [
-      {
-        x: 0,
-        y: 0,
-        width: 20000,
-        height: 12000,
-        firstSheet: 0,
-        activeTab: primaryIndex + 1,
-        visibility: 'visible',
-      },
-    ];
-    await book.commit();
+    await writeFile(temp, bytes);
     await rename(temp, file);
   } catch (err) {
     await unlink(temp).catch(() => undefined);
