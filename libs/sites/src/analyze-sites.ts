@@ -6,16 +6,18 @@
 
 import * as path from 'node:path';
 import { scanBam } from './bam-scan';
+import { partCount } from './bam-scan-parallel';
 import { GeneIndex, readGenes } from './gene-annotation';
 import { KnownSiteIndex, readKnownSites } from './known-sites';
-import { foldBreakpointJitter } from './position-table';
+import { PositionSupport, foldBreakpointJitter } from './position-table';
 import { positionStats, mergeSites } from './site-merger';
 import { writeFileAtomic, writeFragmentsBed, writeSiteTsv } from './site-files';
-import { SiteAnalysisOptions, resolveSiteOptions } from './site-options';
+import { ResolvedSiteOptions, SiteAnalysisOptions, resolveSiteOptions } from './site-options';
 import { SiteSummary, buildPlotData, buildSummary } from './site-summary';
 import { BuiltTable, CellEstimates, buildTable } from './site-tables';
 import { writePlots } from './report/plots';
 import { writeSitesWorkbook } from './report/xlsx';
+import { WorkbookThread } from './report/xlsx-thread';
 import { SiteTable } from './types';
 
 export interface SiteAnalysisResult {
@@ -38,9 +40,42 @@ class PhaseClock {
 }
 
 export async function analyzeSites(options: SiteAnalysisOptions): Promise<SiteAnalysisResult> {
+  const o = resolveSiteOptions(options);
+  // A BAM big enough to be read in parts has a workbook big enough for a thread of its own.
+  const workbook = partCount(o) >= 2 ? new WorkbookThread() : null;
+  try {
+    return await analyze(o, workbook);
+  } finally {
+    await workbook?.close();
+  }
+}
+
+/** The text files, in the order of `files` in summary.json. */
+async function writeTextFiles(
+  bam2bed: string,
+  bed2peak: string,
+  positions: readonly PositionSupport[],
+  refNames: readonly string[],
+  built: readonly BuiltTable[],
+  primary: BuiltTable,
+): Promise<string[]> {
+  await writeFragmentsBed(path.join(bam2bed, 'fragments.bed'), positions, refNames);
+  const files = ['bam2bed/fragments.bed'];
+  for (const t of built) {
+    await writeSiteTsv(path.join(bed2peak, `sites.d${t.d}.tsv`), t.rows);
+    files.push(`bed2peak/sites.d${t.d}.tsv`);
+  }
+  await writeSiteTsv(path.join(bed2peak, 'sites.tsv'), primary.rows);
+  files.push('bed2peak/sites.tsv');
+  return files;
+}
+
+async function analyze(
+  o: ResolvedSiteOptions,
+  workbook: WorkbookThread | null,
+): Promise<SiteAnalysisResult> {
   const started = Date.now();
   const clock = new PhaseClock();
-  const o = resolveSiteOptions(options);
   // The annotation and known sites are read while worker threads read the BAM.
   const scanning = scanBam(o);
   const inputs = Promise.all([
@@ -82,21 +117,7 @@ export async function analyzeSites(options: SiteAnalysisOptions): Promise<SiteAn
 
   const bam2bed = path.join(o.outDir, 'bam2bed');
   const bed2peak = path.join(o.outDir, 'bed2peak');
-  const files: string[] = [];
-  const distinctFragments = await writeFragmentsBed(
-    path.join(bam2bed, 'fragments.bed'),
-    positions,
-    refNames,
-  );
-  files.push('bam2bed/fragments.bed');
-  for (const t of built) {
-    await writeSiteTsv(path.join(bed2peak, `sites.d${t.d}.tsv`), t.rows);
-    files.push(`bed2peak/sites.d${t.d}.tsv`);
-  }
-  await writeSiteTsv(path.join(bed2peak, 'sites.tsv'), primary.rows);
-  files.push('bed2peak/sites.tsv');
-
-  clock.lap('text_files');
+  const distinctFragments = positions.reduce((n, p) => n + p.fragments.size, 0);
   const summary = buildSummary(
     o,
     scan.counts,
@@ -110,19 +131,22 @@ export async function analyzeSites(options: SiteAnalysisOptions): Promise<SiteAn
     primary: t.d === o.mergeDistance,
     rows: t.rows,
   }));
-  // The PNGs are rendered on the thread pool while the workbook is written.
-  const plotting = writePlots(
-    path.join(bed2peak, 'plots'),
-    buildPlotData(primary, scan.references, o.vectorContigs),
-  );
-  try {
-    await writeSitesWorkbook(path.join(bed2peak, 'sites.xlsx'), tables, { ...summary });
-  } finally {
-    await plotting.catch(() => undefined); // its own error is thrown below
-  }
-  files.push('bed2peak/sites.xlsx');
-  for (const name of await plotting) files.push(`bed2peak/plots/${name}`);
-  clock.lap('xlsx_and_plots');
+  // The workbook (on its thread, or here) and the PNGs (on the thread pool) are made while the
+  // text files are written.
+  const xlsx = path.join(bed2peak, 'sites.xlsx');
+  const writing = [
+    workbook?.write({ file: xlsx, tables, summary: { ...summary } }) ??
+      writeSitesWorkbook(xlsx, tables, { ...summary }),
+    writePlots(
+      path.join(bed2peak, 'plots'),
+      buildPlotData(primary, scan.references, o.vectorContigs),
+    ),
+    writeTextFiles(bam2bed, bed2peak, positions, refNames, built, primary),
+  ] as const;
+  await Promise.allSettled(writing); // nothing is left running when one fails
+  const [, plots, text] = await Promise.all(writing);
+  const files = [...text, 'bed2peak/sites.xlsx', ...plots.map((name) => `bed2peak/plots/${name}`)];
+  clock.lap('files');
   files.push('bed2peak/summary.json');
   summary.files = files;
   summary.seconds.total = (Date.now() - started) / 1000;

@@ -366,16 +366,19 @@ function remainderMatch(
   return true;
 }
 
-const FIXED_AUX_SIZE: Record<number, number> = {
-  0x41: 1, // A
-  0x63: 1, // c
-  0x43: 1, // C
-  0x73: 2, // s
-  0x53: 2, // S
-  0x69: 4, // i
-  0x49: 4, // I
-  0x66: 4, // f
-};
+/** Value size of the fixed-size aux types A c C s S i I f, by type byte (0: not fixed). */
+const FIXED_AUX_SIZE = new Uint8Array(256);
+for (const [type, size] of [
+  ['A', 1],
+  ['c', 1],
+  ['C', 1],
+  ['s', 2],
+  ['S', 2],
+  ['i', 4],
+  ['I', 4],
+  ['f', 4],
+] as const)
+  FIXED_AUX_SIZE[type.charCodeAt(0)] = size;
 
 /** The name's bytes after its last '_' in [s, e) as a UmiKey; null when there is none. */
 function umiFromName(b: Buffer, s: number, e: number): UmiKey | null {
@@ -419,7 +422,7 @@ function zTagCigarReferenceLength(
     const isTag = b[p] === t0 && b[p + 1] === t1;
     p += 3;
     const fixed = FIXED_AUX_SIZE[type];
-    if (fixed !== undefined) {
+    if (fixed !== 0) {
       p += fixed;
     } else if (type === 0x5a || type === 0x48) {
       // Z, H: NUL-terminated
@@ -429,7 +432,7 @@ function zTagCigarReferenceLength(
       p = q + 1;
     } else if (type === 0x42) {
       // B: subtype, int32 count, values
-      const size = FIXED_AUX_SIZE[b[p]] ?? 1;
+      const size = FIXED_AUX_SIZE[b[p]] || 1;
       p += 5 + size * b.readInt32LE(p + 1);
     } else {
       return null; // unknown type: cannot skip safely

@@ -13,10 +13,9 @@
 // the authoritative error for a corrupt file.
 
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { BamReference, parseBamHeader } from './bam-reader';
 import { VirtualOffset, inflateRange, readLinearIndex, splitPoints } from './bgzf';
+import { startScriptWorker } from './script-worker';
 import { ResolvedSiteOptions } from './site-options';
 import { ScanAccumulator, ScanParams, ScanPart, ScanResult } from './scan-accumulator';
 
@@ -65,23 +64,14 @@ export function readHeader(bam: string): { references: BamReference[]; first: Vi
 /** Number of parts for this BAM (the job's threads); 1 = read it as one stream. */
 export function partCount(o: ResolvedSiteOptions): number {
   if (o.reader !== 'direct' || o.threads < 2) return 1;
-  const size = fs.statSync(o.bam).size;
+  const size = fs.statSync(o.bam, { throwIfNoEntry: false })?.size ?? 0; // missing: reported later
   if (size < o.parallelMinBytes) return 1;
   return o.threads;
 }
 
-/** The worker's script, compiled (dist) or, under ts-node / jest, the TypeScript source. */
-function startWorker(input: ScanWorkerInput): Worker {
-  const js = path.join(__dirname, 'bam-scan-worker.js');
-  if (fs.existsSync(js)) return new Worker(js, { workerData: input });
-  const ts = path.join(__dirname, 'bam-scan-worker.ts');
-  const code = `require('ts-node').register({ transpileOnly: true }); require(${JSON.stringify(ts)});`;
-  return new Worker(code, { eval: true, workerData: input });
-}
-
 function runPart(input: ScanWorkerInput, onRecords: (n: number) => void): Promise<ScanPart> {
   return new Promise((resolve, reject) => {
-    const worker = startWorker(input);
+    const worker = startScriptWorker(__dirname, 'bam-scan-worker', { workerData: input });
     let settled = false;
     worker.on('message', (m: ScanWorkerMessage) => {
       if (m.type === 'progress') onRecords(m.records);

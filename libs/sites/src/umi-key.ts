@@ -1,31 +1,32 @@
-// UMIs as numbers while the BAM is read: a UMI of A, C, G, T and N of up to 17 bases is the
-// number 1 followed by one octal digit per base (A 0, C 1, G 2, T 3, N 4), exact below 2^53,
-// so that 1M reads make no strings and the per-fragment UMI maps hash small numbers; any other
-// UMI stays its text. Keys are turned back into text once, for the distinct UMIs of each
+// UMIs as numbers while the BAM is read: a UMI of A, C, G, T and N of up to 20 bases is the
+// number whose base-6 digits are its bases (A 1, C 2, G 3, T 4, N 5; never a 0 digit, so the
+// length is kept), exact below 2^53 and a small integer (no heap number) up to 11 bases, so
+// that 1M reads make no strings and the per-fragment UMI maps hash small numbers; any other UMI
+// stays its text. Keys are turned back into text once, for the distinct UMIs of each
 // fragment, when the scan ends (PositionTable.sorted).
 
 export type UmiKey = number | string;
 
-/** Longest UMI kept as a number: 1 + 3·17 = 52 bits. */
-export const MAX_NUMERIC_UMI = 17;
+/** Longest UMI kept as a number: 6^20 < 2^53. */
+export const MAX_NUMERIC_UMI = 20;
 
 const DIGIT = new Int8Array(256).fill(-1);
-DIGIT[0x41] = 0; // A
-DIGIT[0x43] = 1; // C
-DIGIT[0x47] = 2; // G
-DIGIT[0x54] = 3; // T
-DIGIT[0x4e] = 4; // N
-const BASES = 'ACGTN';
+DIGIT[0x41] = 1; // A
+DIGIT[0x43] = 2; // C
+DIGIT[0x47] = 3; // G
+DIGIT[0x54] = 4; // T
+DIGIT[0x4e] = 5; // N
+const BASES = '-ACGTN';
 
 /** The key of the UMI in bytes b[s, e) (latin1 text). */
 export function umiKeyFromBytes(b: Uint8Array, s: number, e: number): UmiKey {
   if (e - s <= MAX_NUMERIC_UMI) {
-    let key = 1;
+    let key = 0;
     let i = s;
     for (; i < e; i++) {
       const d = DIGIT[b[i]];
       if (d < 0) break;
-      key = key * 8 + d;
+      key = key * 6 + d;
     }
     if (i === e) return key;
   }
@@ -41,6 +42,10 @@ export function umiKey(umi: string): UmiKey {
 export function umiText(key: UmiKey): string {
   if (typeof key === 'string') return key;
   let out = '';
-  for (let k = key; k > 1; k = Math.floor(k / 8)) out = BASES[k % 8] + out;
+  for (let k = key; k > 0;) {
+    const d = k % 6;
+    out = BASES[d] + out;
+    k = (k - d) / 6;
+  }
   return out;
 }

@@ -131,11 +131,72 @@ function cellTags(refs: readonly string[], style: (column: number) => number | u
  * built as one string and copied into a buffer at once: far cheaper than joining strings for
  * the whole sheet and encoding that.
  */
-function sheetXml(sheet: Sheet, selected: boolean, strings: SharedStrings): Buffer {
-  const { rows, bold } = sheet;
-  const styles = sheet.columnStyles ?? [];
+/** The <sheetData> rows of a sheet and the longest text of each column. */
+interface SheetBody {
+  sheet: Sheet;
+  data: Buffer;
+  lengths: number[];
+}
+
+/** Same rows, bold rows and column styles: the same <sheetData> (string refs are shared). */
+function sameBody(a: Sheet, b: Sheet): boolean {
+  if (a.rows.length !== b.rows.length || a.bold.size !== b.bold.size) return false;
+  for (const r of a.bold) if (!b.bold.has(r)) return false;
+  const sa = a.columnStyles ?? [];
+  const sb = b.columnStyles ?? [];
+  if (sa.length !== sb.length || sa.some((x, i) => x !== sb[i])) return false;
+  for (let r = 0; r < a.rows.length; r++) {
+    const x = a.rows[r];
+    const y = b.rows[r];
+    if (x.length !== y.length) return false;
+    for (let c = 0; c < x.length; c++) if (x[c] !== y[c]) return false;
+  }
+  return true;
+}
+
+/**
+ * The sheet's XML. `previous`: the body of the sheet before, reused when this one has the same
+ * content (site tables of neighbouring merge distances often keep the same sites).
+ */
+function sheetXml(
+  sheet: Sheet,
+  selected: boolean,
+  strings: SharedStrings,
+  previous: SheetBody | null,
+): { xml: Buffer; body: SheetBody } {
+  const { rows } = sheet;
   const columns = rows.reduce((n, row) => Math.max(n, row.length), 1);
   const refs = Array.from({ length: columns }, (_, i) => columnName(i));
+  const body =
+    previous !== null && sameBody(previous.sheet, sheet)
+      ? { ...previous, sheet }
+      : sheetBody(sheet, refs, strings);
+  const styles = sheet.columnStyles ?? [];
+  const head = [
+    `${XML_HEAD}<worksheet xmlns="${NS_MAIN}" xmlns:r="${NS_REL}">`,
+    sheet.tabColor ? `<sheetPr><tabColor rgb="${sheet.tabColor}"/></sheetPr>` : '',
+    `<dimension ref="A1:${refs[columns - 1]}${Math.max(1, rows.length)}"/>`,
+    `<sheetViews><sheetView${selected ? ' tabSelected="1"' : ''} workbookViewId="0">`,
+    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>',
+    '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>',
+    '<sheetFormatPr defaultRowHeight="15"/>',
+    colsXml(body.lengths.map(fitWidth), styles),
+    '<sheetData>',
+  ];
+  const tail = [
+    '</sheetData>',
+    sheet.autoFilter ? `<autoFilter ref="${filterRange(sheet)}"/>` : '',
+    '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>',
+    '</worksheet>',
+  ];
+  const xml = Buffer.concat([Buffer.from(head.join('')), body.data, Buffer.from(tail.join(''))]);
+  return { xml, body };
+}
+
+function sheetBody(sheet: Sheet, refs: readonly string[], strings: SharedStrings): SheetBody {
+  const { rows, bold } = sheet;
+  const styles = sheet.columnStyles ?? [];
+  const columns = refs.length;
   const lengths = new Array<number>(columns).fill(0);
   const plain = cellTags(refs, (c) => styles[c]);
   const boldTags = cellTags(refs, () => CellStyle.bold);
@@ -166,24 +227,7 @@ function sheetXml(sheet: Sheet, selected: boolean, strings: SharedStrings): Buff
     }
     data.write(xml + '</row>');
   }
-  const head = [
-    `${XML_HEAD}<worksheet xmlns="${NS_MAIN}" xmlns:r="${NS_REL}">`,
-    sheet.tabColor ? `<sheetPr><tabColor rgb="${sheet.tabColor}"/></sheetPr>` : '',
-    `<dimension ref="A1:${refs[columns - 1]}${Math.max(1, rows.length)}"/>`,
-    `<sheetViews><sheetView${selected ? ' tabSelected="1"' : ''} workbookViewId="0">`,
-    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>',
-    '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>',
-    '<sheetFormatPr defaultRowHeight="15"/>',
-    colsXml(lengths.map(fitWidth), styles),
-    '<sheetData>',
-  ];
-  const tail = [
-    '</sheetData>',
-    sheet.autoFilter ? `<autoFilter ref="${filterRange(sheet)}"/>` : '',
-    '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>',
-    '</worksheet>',
-  ];
-  return Buffer.concat([Buffer.from(head.join('')), data.bytes(), Buffer.from(tail.join(''))]);
+  return { sheet, data: data.bytes(), lengths };
 }
 
 /** A growing buffer of ASCII text. */
@@ -336,8 +380,11 @@ function* workbookParts(sheets: readonly Sheet[], options: WorkbookOptions) {
   };
   yield { name: 'xl/styles.xml', data: STYLES_XML };
   const strings = new SharedStrings();
+  let previous: SheetBody | null = null;
   for (let i = 0; i < sheets.length; i++) {
-    yield { name: `xl/${sheetPath(i)}`, data: sheetXml(sheets[i], i === activeTab, strings) };
+    const { xml, body } = sheetXml(sheets[i], i === activeTab, strings, previous);
+    previous = body;
+    yield { name: `xl/${sheetPath(i)}`, data: xml };
   }
   yield { name: 'xl/sharedStrings.xml', data: strings.xml() };
 }

@@ -100,6 +100,44 @@ describe('writeSitesWorkbook', () => {
     expect(d0.getRow(2).getCell(col('gene')).value).toBe('badname');
   });
 
+  it('writes sheets of equal content (neighbouring d) each in full, whatever the reuse', async () => {
+    const a = [site({}), site({ position: 200, gene: 'GENE2' })];
+    const b = [site({ position: 300 })];
+    const copy = () => a.map((r) => ({ ...r }));
+    const same: SiteTable[] = [
+      { d: 0, primary: false, rows: copy() },
+      { d: 1, primary: false, rows: copy() },
+      { d: 2, primary: true, rows: copy() },
+      { d: 3, primary: false, rows: b },
+      { d: 4, primary: false, rows: copy() },
+    ];
+    const file = join(dir, 'same.xlsx');
+    await writeSitesWorkbook(file, same, {});
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(file);
+    const col = SITE_COLUMNS.indexOf('position') + 1;
+    const positions = (name: string) => {
+      const sheet = book.getWorksheet(name)!;
+      return Array.from(
+        { length: sheet.rowCount - 1 },
+        (_, i) => sheet.getRow(i + 2).getCell(col).value,
+      );
+    };
+    expect(['d0', 'd1', 'd2', 'd3', 'd4'].map(positions)).toEqual([
+      [100, 200],
+      [100, 200],
+      [100, 200],
+      [300],
+      [100, 200],
+    ]);
+    expect(book.getWorksheet('d2')!.properties.tabColor).toBeTruthy();
+    expect(book.getWorksheet('d1')!.properties.tabColor).toBeFalsy();
+    expect(book.views[0].activeTab).toBe(3);
+    const gene = SITE_COLUMNS.indexOf('gene') + 1;
+    expect(book.getWorksheet('d4')!.getRow(3).getCell(gene).value).toBe('GENE2');
+    expect(execFileSync('unzip', ['-t', file], { encoding: 'utf8' })).toContain('No errors');
+  });
+
   it('marks the primary sheet and opens on it', async () => {
     const book = await readBack();
     expect(book.getWorksheet('d5')!.properties.tabColor).toBeTruthy();

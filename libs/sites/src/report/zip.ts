@@ -76,10 +76,7 @@ export class ZipWriter {
     checkLimit(`name length of ${entry.name}`, name.length, 0xffff);
     const data = typeof entry.data === 'string' ? Buffer.from(entry.data, 'utf8') : entry.data;
     checkLimit(`size of ${entry.name}`, data.length, MAX_UINT32);
-    const deflated =
-      data.length >= MIN_DEFLATE_SIZE ? deflateRawSync(data, { level: DEFLATE_LEVEL }) : null;
-    const useDeflate = deflated !== null && deflated.length < data.length;
-    const body = useDeflate ? deflated : data;
+    const { body, useDeflate, crc } = this.compress(data);
     checkLimit('archive size', this.offset + 30 + name.length + body.length, MAX_UINT32);
 
     const local = Buffer.alloc(30);
@@ -89,7 +86,7 @@ export class ZipWriter {
     local.writeUInt16LE(useDeflate ? DEFLATED : STORED, 8);
     local.writeUInt16LE(this.time, 10);
     local.writeUInt16LE(this.date, 12);
-    local.writeUInt32LE(crc32(data), 14);
+    local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(body.length, 18);
     local.writeUInt32LE(data.length, 22);
     local.writeUInt16LE(name.length, 26);
@@ -107,6 +104,18 @@ export class ZipWriter {
     this.parts.push(local, name, body);
     this.offset += 30 + name.length + body.length;
     this.count++;
+  }
+
+  /** The last entry's data and its encoding: an entry with the same bytes reuses them. */
+  private last: { data: Buffer; body: Buffer; useDeflate: boolean; crc: number } | null = null;
+
+  private compress(data: Buffer): { body: Buffer; useDeflate: boolean; crc: number } {
+    if (this.last !== null && this.last.data.equals(data)) return this.last;
+    const deflated =
+      data.length >= MIN_DEFLATE_SIZE ? deflateRawSync(data, { level: DEFLATE_LEVEL }) : null;
+    const useDeflate = deflated !== null && deflated.length < data.length;
+    this.last = { data, body: useDeflate ? deflated : data, useDeflate, crc: crc32(data) };
+    return this.last;
   }
 
   /** The archive of the entries added, in order. */
