@@ -11,14 +11,14 @@ import { GeneIndex, readGenes } from './gene-annotation';
 import { KnownSiteIndex, readKnownSites } from './known-sites';
 import { PositionSupport, foldBreakpointJitter } from './position-table';
 import { positionStats, mergeSites } from './site-merger';
-import { writeFileAtomic, writeFragmentsBed, writeSiteTsv } from './site-files';
+import { sameSiteRows, siteTsv, writeFileAtomic, writeFragmentsBed } from './site-files';
 import { ResolvedSiteOptions, SiteAnalysisOptions, resolveSiteOptions } from './site-options';
 import { SiteSummary, buildPlotData, buildSummary } from './site-summary';
 import { BuiltTable, CellEstimates, buildTable } from './site-tables';
 import { writePlots } from './report/plots';
 import { writeSitesWorkbook } from './report/xlsx';
 import { WorkbookThread } from './report/xlsx-thread';
-import { SiteTable } from './types';
+import { SiteRow, SiteTable } from './types';
 
 export interface SiteAnalysisResult {
   summary: SiteSummary;
@@ -61,11 +61,20 @@ async function writeTextFiles(
 ): Promise<string[]> {
   await writeFragmentsBed(path.join(bam2bed, 'fragments.bed'), positions, refNames);
   const files = ['bam2bed/fragments.bed'];
+  // Neighbouring merge distances often keep the very same sites: their text is made once.
+  let last: { rows: readonly SiteRow[]; text: string } | null = null;
+  const texts = new Map<BuiltTable, string>();
   for (const t of built) {
-    await writeSiteTsv(path.join(bed2peak, `sites.d${t.d}.tsv`), t.rows);
+    if (last === null || !sameSiteRows(last.rows, t.rows))
+      last = { rows: t.rows, text: siteTsv(t.rows) };
+    texts.set(t, last.text);
+    await writeFileAtomic(path.join(bed2peak, `sites.d${t.d}.tsv`), last.text);
     files.push(`bed2peak/sites.d${t.d}.tsv`);
   }
-  await writeSiteTsv(path.join(bed2peak, 'sites.tsv'), primary.rows);
+  await writeFileAtomic(
+    path.join(bed2peak, 'sites.tsv'),
+    texts.get(primary) ?? siteTsv(primary.rows),
+  );
   files.push('bed2peak/sites.tsv');
   return files;
 }

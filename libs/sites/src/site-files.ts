@@ -104,12 +104,16 @@ function formatCell(value: SiteRow[keyof SiteRow]): string {
   return typeof value === 'number' ? formatNumber(value) : value;
 }
 
+/** Whether two tables have the same rows, column by column. */
+export function sameSiteRows(a: readonly SiteRow[], b: readonly SiteRow[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++)
+    for (const c of SITE_COLUMNS) if (a[i][c] !== b[i][c]) return false;
+  return true;
+}
+
 export function siteTsv(rows: readonly SiteRow[]): string {
   const lines = [SITE_COLUMNS.join('\t')];
   for (const row of rows) lines.push(SITE_COLUMNS.map((c) => formatCell(row[c])).join('\t'));
   return lines.join('\n') + '\n';
-}
-
-export async function writeSiteTsv(file: string, rows: readonly SiteRow[]): Promise<void> {
-  await writeFileAtomic(file, siteTsv(rows));
 }
