@@ -37,6 +37,8 @@ async function launchShell(name: string, script: string, ready: string) {
 describe('terminateGroup', () => {
   it('terminates the wrapper, the shell and its grandchild; nothing of the group survives', async () => {
     const { job, pgid } = await launchShell('term', 'sleep 1000 & echo started; wait', 'started');
+    // `started` can come before the forked child has exec'd sleep (it still shows as sh)
+    await waitFor('sleep exec', () => groupMembers(pgid).some((p) => p.cmdline === 'sleep 1000'));
     const before = groupMembers(pgid);
     const commands = before.map((p) => p.cmdline);
     expect(commands).toEqual(

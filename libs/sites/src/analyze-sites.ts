@@ -4,6 +4,7 @@
 // and write fragments.bed, sites*.tsv, summary.json, sites.xlsx and the plots under the staging
 // workspace root `outDir` (bam2bed/, bed2peak/).
 
+import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { scanBam } from './bam-scan';
 import { partCount } from './bam-scan-parallel';
@@ -126,6 +127,8 @@ async function analyze(
 
   const bam2bed = path.join(o.outDir, 'bam2bed');
   const bed2peak = path.join(o.outDir, 'bed2peak');
+  // Before the writers start side by side (the workbook thread writes into bed2peak/ too).
+  await Promise.all([bam2bed, bed2peak].map((dir) => mkdir(dir, { recursive: true })));
   const distinctFragments = positions.reduce((n, p) => n + p.fragments.size, 0);
   const summary = buildSummary(
     o,
