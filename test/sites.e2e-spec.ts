@@ -14,7 +14,7 @@
  * duplicated segments. Also: the results endpoint, every output file, the Excel workbook, the
  * known-sites BED uploaded with the run, and a run without the umi step.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openAsBlob, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as ExcelJS from 'exceljs';
@@ -32,6 +32,8 @@ import { demoGenomeFiles, installDemoGenome } from './support/genomes';
 import { TestStack } from './support/stack';
 
 const SIMULATOR = resolve(__dirname, '../dist/apps/api/libs/fastq/src/simulate-cli.js');
+/** The site engine as the worker runs it (npm test builds first). */
+const SITE_CLI = resolve(__dirname, '../dist/apps/worker/libs/sites/src/site-cli.js');
 const UMI_LENGTH = 10;
 /** Pairs per library: ~60 read pairs per molecule, enough sites >= 3 pairs and large clones. */
 const PAIRS = 40_000;
@@ -323,6 +325,29 @@ describe('site_analysis on simulated libraries (e2e)', () => {
         sites[0].umis,
         sites[0].reads,
       ]);
+    });
+
+    it('the compiled engine reads the BAM in parts on worker threads, with the same files', () => {
+      // The run's BAM is far below the 8 MiB from which the step reads in parts: force it.
+      const bam = join(stack.dataDir, 'runs', runId, 'bwa', 'aligned.sorted.bam');
+      expect(existsSync(`${bam}.bai`)).toBe(true);
+      const outs = ['one-stream', 'in-parts'].map((o) => join(stack.dataDir, `cli-${seed}-${o}`));
+      const runs = [
+        ['--threads', '1'],
+        ['--threads', '2', '--parallel-min-bytes', '0'],
+      ].map((threads, i) => {
+        const args = ['--bam', bam, '--out-dir', outs[i], '--umi', ...threads];
+        return spawnSync(process.execPath, [SITE_CLI, ...args], { encoding: 'utf8' });
+      });
+      expect(runs.map((r) => r.status)).toEqual([0, 0]);
+      expect(runs[1].stderr).toContain('BAM read in 2 parts');
+      expect(runs[0].stderr).not.toContain('parts');
+      const text = (out: string, rel: string) => readFileSync(join(out, rel), 'utf8');
+      for (const rel of ['bam2bed/fragments.bed', 'bed2peak/sites.tsv', 'bed2peak/sites.d0.tsv']) {
+        expect(text(outs[1], rel)).toBe(text(outs[0], rel));
+      }
+      expect(text(outs[0], 'bed2peak/sites.tsv').split('\n').length).toBeGreaterThan(100);
+      expect(existsSync(join(outs[1], 'bed2peak/sites.xlsx'))).toBe(true);
     });
   });
 
