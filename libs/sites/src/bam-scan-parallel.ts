@@ -104,11 +104,12 @@ export async function scanInParts(
   const parts = partCount(o);
   if (parts < 2) return null;
   const bai = indexOf(o.bam);
-  if (bai === null || fs.statSync(bai).mtimeMs < fs.statSync(o.bam).mtimeMs) return null;
+  const bam = fs.statSync(o.bam);
+  if (bai === null || fs.statSync(bai).mtimeMs < bam.mtimeMs) return null;
   const offsets = readLinearIndex(bai);
   if (offsets === null) return null;
   const { references, first } = readHeader(o.bam);
-  const points = splitPoints(offsets, first, fs.statSync(o.bam).size, parts);
+  const points = splitPoints(offsets, first, bam.size, parts);
   if (points.length === 0) return null;
   const starts = [first, ...points];
   const params: ScanParams = {

@@ -1,10 +1,11 @@
 // The text outputs of site_analysis: bam2bed/fragments.bed, bed2peak/sites*.tsv and
-// bed2peak/summary.json. Every file is written under a temporary name beside its final one and
+// bed2peak/summary.json, and the atomic writer every output uses. Every file is written under a temporary name beside its final one and
 // renamed when complete, so a reader never sees half a file.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
 import { PositionSupport, fragmentUmis } from './position-table';
 import { SITE_COLUMNS, SiteRow } from './types';
 
@@ -21,16 +22,26 @@ export const FRAGMENT_COLUMNS = [
   'umis',
 ] as const;
 
+/** A temporary name beside `file`, unique across the threads of this process. */
 function tempName(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  const unique = `${process.pid}.${randomBytes(6).toString('hex')}`;
+  return path.join(path.dirname(file), `.${path.basename(file)}.${unique}.tmp`);
 }
 
-/** Writes `content` to `file` through a temporary file and a rename. */
+/**
+ * Writes `content` to `file` through a temporary file and a rename (every output of the engine:
+ * texts, plots, the workbook). On failure the temporary file is removed and `file` is untouched.
+ */
 export async function writeFileAtomic(file: string, content: string | Buffer): Promise<void> {
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
   const tmp = tempName(file);
-  await fs.promises.writeFile(tmp, content);
-  await fs.promises.rename(tmp, file);
+  try {
+    await fs.promises.writeFile(tmp, content);
+    await fs.promises.rename(tmp, file);
+  } catch (err) {
+    await fs.promises.unlink(tmp).catch(() => undefined);
+    throw err;
+  }
 }
 
 /** Streams lines to a temporary file, renamed to `file` at the end. */
@@ -61,8 +72,7 @@ export async function writeFragmentsBed(
   file: string,
   positions: readonly PositionSupport[],
   refNames: readonly string[],
-): Promise<number> {
-  let count = 0;
+): Promise<void> {
   function* lines(): Generator<string> {
     yield '#' + FRAGMENT_COLUMNS.join('\t');
     for (const p of positions) {
@@ -73,7 +83,6 @@ export async function writeFragmentsBed(
         const umis = fragmentUmis(f);
         const lo = Math.min(p.position, bp);
         const hi = Math.max(p.position, bp);
-        count++;
         yield [
           chrom,
           lo - 1,
@@ -90,7 +99,6 @@ export async function writeFragmentsBed(
     }
   }
   await writeLinesAtomic(file, lines());
-  return count;
 }
 
 /** A number as written in the TSV: integers as they are, fractions with at most 4 decimals. */

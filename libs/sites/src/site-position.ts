@@ -86,7 +86,11 @@ export function fivePrimeHardClip(c: Cigar, reverse: boolean): number {
   return n;
 }
 
-/** True when `bases` equals `remainder` with at most one mismatch; N matches anything. */
+/**
+ * True when `bases` equals `remainder` with at most one mismatch; N matches anything. The
+ * definition: the BAM reader applies it to the packed SEQ bytes (BamRecord.remainderMatch, tested
+ * against this function).
+ */
 export function matchesRemainder(bases: string, remainder: string): boolean {
   if (remainder.length === 0 || bases.length !== remainder.length) return false;
   let mismatches = 0;

@@ -8,12 +8,12 @@
 // data gives valid charts that say "no sites".
 
 import { renderAsync } from '@resvg/resvg-js';
-import { randomBytes } from 'crypto';
-import { mkdir, rename, writeFile } from 'fs/promises';
+import { mkdir } from 'fs/promises';
 import { join } from 'path';
 import { layoutLineChart } from '@qslam/preprocess/readlen/chart-layout';
 import { Scene } from '@qslam/preprocess/readlen/chart-scene';
 import { renderSvg } from '@qslam/preprocess/readlen/svg-writer';
+import { writeFileAtomic } from '../site-files';
 import { PlotData } from '../types';
 import { layoutBarChart } from './bar-chart';
 import { layoutSiteMap } from './site-map';
@@ -114,12 +114,6 @@ export async function svgToPng(svg: string): Promise<Buffer> {
   return (await renderAsync(svg, RENDER_OPTIONS)).asPng();
 }
 
-async function writeAtomically(file: string, content: string | Buffer): Promise<void> {
-  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeFile(temp, content);
-  await rename(temp, file);
-}
-
 /** Writes every plot as `{name}.svg` and `{name}.png` into `dir`; returns the file names. */
 export async function writePlots(dir: string, data: PlotData): Promise<string[]> {
   await mkdir(dir, { recursive: true });
@@ -127,8 +121,8 @@ export async function writePlots(dir: string, data: PlotData): Promise<string[]>
   await Promise.all(
     PLOT_NAMES.map(async (name) => {
       const svg = renderSvg(scenes[name]);
-      await writeAtomically(join(dir, `${name}.svg`), svg);
-      await writeAtomically(join(dir, `${name}.png`), await svgToPng(svg));
+      await writeFileAtomic(join(dir, `${name}.svg`), svg);
+      await writeFileAtomic(join(dir, `${name}.png`), await svgToPng(svg));
     }),
   );
   return PLOT_NAMES.flatMap((name) => [`${name}.svg`, `${name}.png`]);

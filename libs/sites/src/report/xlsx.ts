@@ -20,9 +20,7 @@
 // and renamed into place, so a reader never sees half a workbook and a failure leaves no file
 // behind.
 
-import { randomBytes } from 'crypto';
-import { rename, unlink, writeFile } from 'fs/promises';
-import { basename, dirname, join } from 'path';
+import { writeFileAtomic } from '../site-files';
 import { SITE_COLUMNS, SiteRow, SiteTable } from '../types';
 import { Cell, CellStyle, Row, Sheet, workbookBytes } from './spreadsheet';
 
@@ -132,12 +130,5 @@ export async function writeSitesWorkbook(
     creator: CREATOR,
     created: new Date(),
   });
-  const temp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(temp, bytes);
-    await rename(temp, file);
-  } catch (err) {
-    await unlink(temp).catch(() => undefined);
-    throw err;
-  }
+  await writeFileAtomic(file, bytes);
 }
